@@ -1,0 +1,47 @@
+"""Reading settings from environment variables, with the embedded defaults beside them."""
+
+import os
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=()):
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def email_settings(url):
+    """Django email settings from an EMAIL_URL such as ``smtp://user:pass@host:587?tls=1``.
+
+    ``console://`` (the default) prints mail to the terminal, so the embedded set-up needs no
+    mail server; ``smtp://`` and ``smtps://`` send through a server.
+    """
+    parsed = urlparse(url)
+    if parsed.scheme in ("", "console"):
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parsed.scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parsed.scheme not in ("smtp", "smtps"):
+        raise ValueError(f"EMAIL_URL scheme {parsed.scheme!r} is not supported (use smtp or smtps)")
+    query = parse_qs(parsed.query)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname or "localhost",
+        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_SSL": parsed.scheme == "smtps",
+        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in ("1", "true"),
+    }

@@ -1,0 +1,71 @@
+"""Choices shared by models, forms, rules and templates."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    NHS_SERVICE = "nhs_service", _("NHS service")
+    CHARITY = "charity", _("Charity")
+    LOCAL_AUTHORITY = "local_authority", _("Local authority")
+    OTHER = "other", _("Other")
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", _("Organisation lead")
+    CO_TRAINER = "co_trainer", _("Co-trainer")
+    OBSERVER = "observer", _("Reviewer / observer")
+    EXTERNAL_SUPPORTER = "external_supporter", _("External supporter")
+
+
+class Perspective(models.TextChoices):
+    FAMILY_CARER = "family_carer", _("Family carer (lived experience)")
+    PROFESSIONAL = "professional", _("Professional (learned experience)")
+
+
+class CreditPreference(models.TextChoices):
+    FULL_NAME = "full_name", _("Full name")
+    FIRST_NAME = "first_name", _("First name only")
+    ANONYMOUS = "anonymous", _("Anonymous (“a family carer” or “a professional”)")
+
+
+class SectionKind(models.TextChoices):
+    KEY_MESSAGES = "key_messages", _("Key messages")
+    EXPLANATION = "explanation", _("Explanation")
+    ACTIVITY = "activity", _("Activity")
+    LIVED_EXPERIENCE_STORY = "story", _("Lived-experience story")
+    FACILITATOR_NOTES = "facilitator_notes", _("Facilitator notes")
+    HANDOUT_TEXT = "handout", _("Handout text")
+    REFERENCES = "references", _("References")
+
+
+class SectionAudience(models.TextChoices):
+    EVERYONE = "everyone", _("Attendees and facilitators")
+    FACILITATORS = "facilitators", _("Facilitators only")
+
+
+class SourceTag(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", _("Lived experience")
+    PROFESSIONAL_PRACTICE = "professional_practice", _("Professional practice")
+    RESEARCH_EVIDENCE = "research_evidence", _("Research evidence")
+    NATIONAL_CHARITY = "national_charity", _("National charity")
+    ATTENDEE_FEEDBACK = "attendee_feedback", _("Attendee feedback")
+
+
+class Action(models.TextChoices):
+    """What a contribution log entry records. Stored as text, so new actions need no migration."""
+
+    WORKSHOP_CREATE = "workshop.create", _("Workshop created")
+    WORKSHOP_EDIT = "workshop.edit", _("Workshop edited")
+    MODULE_CREATE = "module.create", _("Module created")
+    MODULE_EDIT = "module.edit", _("Module edited")
+    MODULE_MOVE = "module.move", _("Module moved")
+    MODULE_DELETE = "module.delete", _("Module deleted")
+    SECTION_CREATE = "section.create", _("Section created")
+    SECTION_EDIT = "section.edit", _("Section edited")
+    SECTION_MOVE = "section.move", _("Section moved")
+    SECTION_DELETE = "section.delete", _("Section deleted")
+    MEMBER_INVITE = "member.invite", _("Person invited")
+    MEMBER_JOIN = "member.join", _("Person joined")
+    MEMBER_CHANGE = "member.change", _("Role or perspective changed")
+    MEMBER_REMOVE = "member.remove", _("Person removed")

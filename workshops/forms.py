@@ -1,0 +1,169 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from workshops.enums import (
+    CreditPreference,
+    Perspective,
+    Role,
+    SectionAudience,
+    SectionKind,
+    SourceTag,
+)
+
+# Control characters other than tab and newlines: invisible, never meant, and some databases
+# refuse them. Removed rather than refused so a paste from another program still saves.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class CleanTextMixin:
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = _CONTROL_CHARACTERS.sub("", value)
+        return cleaned
+
+
+class CrispyForm(CleanTextMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class WorkshopForm(CrispyForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    audience = forms.CharField(
+        label=_("Who it is for"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: family carers of children with a learning disability."),
+    )
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
+    )
+
+
+class ModuleForm(CrispyForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    learning_outcomes = forms.CharField(
+        label=_("Learning outcomes"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("What attendees will know or be able to do afterwards, one per line."),
+    )
+    planned_minutes = forms.IntegerField(label=_("Planned minutes"), min_value=0, max_value=600)
+
+
+class SectionForm(CrispyForm):
+    title = forms.CharField(label=_("Heading"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of section"), choices=SectionKind.choices)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=settings.SECTION_BODY_MAX_CHARS,
+        widget=forms.Textarea({"rows": 16, "class": "font-monospace", "spellcheck": "true"}),
+    )
+    audience = forms.ChoiceField(
+        label=_("Who sees it"), choices=SectionAudience.choices, widget=forms.RadioSelect
+    )
+    content_note = forms.CharField(
+        label=_("Content note (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("A gentle warning shown before distressing material, for example: "
+                    "“This story describes a hospital admission.”"),
+    )
+    source_tags = forms.MultipleChoiceField(
+        label=_("Where this comes from"),
+        choices=SourceTag.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # The version the person started from; a save on an older version is a conflict.
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With JavaScript, the preview follows the typing; without it, the Preview button does.
+        self.fields["body"].widget.attrs.update(
+            {
+                "hx-post": reverse_lazy("markdown_preview"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#preview",
+                "hx-sync": "this:replace",
+                "aria-describedby": "markdown-help",
+            }
+        )
+
+
+class PreviewForm(CleanTextMixin, forms.Form):
+    body = forms.CharField(required=False, max_length=settings.SECTION_BODY_MAX_CHARS)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class InvitationForm(CrispyForm):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CO_TRAINER)
+    perspective = forms.ChoiceField(
+        label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect
+    )
+    is_external = forms.BooleanField(
+        label=_("External to the organisation"),
+        required=False,
+        help_text=_("For example a PBS practitioner from another service."),
+    )
+
+
+class MembershipForm(CrispyForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    perspective = forms.ChoiceField(
+        label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect
+    )
+    is_external = forms.BooleanField(label=_("External to the organisation"), required=False)
+
+
+class CreditPreferenceForm(CrispyForm):
+    credit_preference = forms.ChoiceField(
+        label=_("How should we credit your work?"),
+        choices=CreditPreference.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class AcceptInvitationForm(CrispyForm):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("What should we call you?"),
+        max_length=75,
+        help_text=_("Used when you choose to be credited by first name."),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"), strip=False, widget=forms.PasswordInput
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"), strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are different."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from workshops.enums import SectionAudience, SectionKind
+
+
+class LiveManager(models.Manager):
+    """Rows not deleted. Deleting only marks a row, so nothing written is ever lost."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class Workshop(models.Model):
+    organisation = models.ForeignKey(
+        "workshops.Organisation", on_delete=models.CASCADE, related_name="workshops"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    audience = models.CharField(
+        _("who it is for"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: family carers of children with a learning disability."),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshop_detail", kwargs={"pk": self.pk})
+
+
+class Module(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=200)
+    learning_outcomes = models.TextField(
+        _("learning outcomes"),
+        blank=True,
+        max_length=5000,
+        help_text=_("What attendees will know or be able to do afterwards, one per line."),
+    )
+    planned_minutes = models.PositiveSmallIntegerField(
+        _("planned minutes"), default=30, validators=[MaxValueValidator(600)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        base_manager_name = "all_objects"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("module_detail", kwargs={"pk": self.pk})
+
+    @property
+    def learning_outcome_list(self):
+        return [line.strip(" -*\t") for line in self.learning_outcomes.splitlines() if line.strip()]
+
+
+class Section(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("heading"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=SectionKind.choices, default=SectionKind.EXPLANATION
+    )
+    body = models.TextField(_("text"), blank=True, max_length=settings.SECTION_BODY_MAX_CHARS)
+    # The body rendered from markdown and sanitised once, at save; pages and PDFs use only this.
+    body_html = models.TextField(blank=True, editable=False)
+    audience = models.CharField(
+        _("who sees it"),
+        max_length=20,
+        choices=SectionAudience.choices,
+        default=SectionAudience.EVERYONE,
+    )
+    content_note = models.CharField(
+        _("content note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional. A gentle warning shown before distressing material."),
+    )
+    source_tags = models.JSONField(_("sources"), default=list, blank=True)
+    # Optimistic lock: every save names the version it was based on; see section_update.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        base_manager_name = "all_objects"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("module_detail", kwargs={"pk": self.module_id}) + f"#section-{self.pk}"
+
+    @property
+    def is_facilitator_only(self):
+        return self.audience == SectionAudience.FACILITATORS
+
+    def get_source_tags_display(self):
+        from workshops.enums import SourceTag
+
+        labels = dict(SourceTag.choices)
+        return [labels[tag] for tag in self.source_tags if tag in labels]

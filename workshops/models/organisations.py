@@ -1,0 +1,143 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workshops.enums import CreditPreference, OrganisationKind, Perspective, Role
+
+
+class Organisation(models.Model):
+    """An NHS service, charity or local authority that co-produces workshops."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    family_carer_approvals_needed = models.PositiveSmallIntegerField(
+        _("family-carer approvals needed"), default=1, validators=[MinValueValidator(1)]
+    )
+    professional_approvals_needed = models.PositiveSmallIntegerField(
+        _("professional approvals needed"), default=1, validators=[MinValueValidator(1)]
+    )
+    balance_threshold_percent = models.PositiveSmallIntegerField(
+        _("balance warning below this share of words (%)"),
+        default=20,
+        validators=[MaxValueValidator(50)],
+    )
+    # Head of the contribution log's hash chain; its row is locked to serialise appends.
+    log_head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("workshop_list", kwargs={"org_id": self.pk})
+
+
+class ActiveMembershipManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A person's place in one organisation: role, perspective and how to credit them.
+
+    Removing a member sets ``removed_at`` instead of deleting the row, so their past work stays
+    credited and the contribution log keeps pointing at them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective.choices)
+    is_external = models.BooleanField(
+        _("external to the organisation"),
+        default=False,
+        help_text=_("For example a PBS practitioner from another service who supports this team."),
+    )
+    credit_preference = models.CharField(
+        _("credit me as"),
+        max_length=20,
+        choices=CreditPreference.choices,
+        default=CreditPreference.FULL_NAME,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = models.Manager()
+    active = ActiveMembershipManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+        ordering = ["organisation__name", "user__full_name"]
+
+    def __str__(self):
+        return f"{self.user} in {self.organisation}"
+
+    @property
+    def is_active(self):
+        return self.removed_at is None and self.user.is_active
+
+    @property
+    def credit_name(self):
+        """The name to show beside this person's work, following their credit preference."""
+        if self.credit_preference == CreditPreference.FULL_NAME:
+            return self.user.full_name
+        if self.credit_preference == CreditPreference.FIRST_NAME:
+            return self.user.get_short_name()
+        if self.perspective == Perspective.FAMILY_CARER:
+            return str(_("a family carer"))
+        return str(_("a professional"))
+
+    @property
+    def perspective_label(self):
+        return (
+            _("family carer") if self.perspective == Perspective.FAMILY_CARER else _("professional")
+        )
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An emailed link that lets a person join an organisation with a set role and perspective."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective.choices)
+    is_external = models.BooleanField(_("external to the organisation"), default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email} to {self.organisation}"
+
+    @property
+    def is_expired(self):
+        age = timezone.now() - self.created_at
+        return age.days >= settings.INVITATION_VALID_DAYS
+
+    @property
+    def is_usable(self):
+        return self.accepted_at is None and not self.is_expired

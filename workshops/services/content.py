@@ -1,0 +1,262 @@
+"""Writes to workshops, modules and sections."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from workshops.attribution import word_change_counts, words
+from workshops.enums import Action
+from workshops.markdown import render_markdown
+from workshops.models import Module, Section, SectionRevision, Workshop
+from workshops.rules import EDIT_CONTENT
+
+from .contributions import contribution_record
+from .permissions import require
+
+UP, DOWN = "up", "down"
+
+
+class SectionConflict(Exception):
+    """A save named a version that is no longer the current one. Nothing was written."""
+
+    def __init__(self, current):
+        super().__init__(f"Section {current.pk} is at version {current.version}")
+        self.current = current
+
+
+@transaction.atomic
+def workshop_create(*, organisation, title, audience="", description="", actor):
+    require(actor, EDIT_CONTENT, organisation.pk)
+    workshop = Workshop.objects.create(
+        organisation=organisation, title=title, audience=audience, description=description
+    )
+    contribution_record(
+        actor=actor, action=Action.WORKSHOP_CREATE, target=workshop, workshop_id=workshop.pk
+    )
+    return workshop
+
+
+@transaction.atomic
+def workshop_update(*, workshop, title, audience, description, actor):
+    require(actor, EDIT_CONTENT, workshop.organisation_id)
+    workshop.title, workshop.audience, workshop.description = title, audience, description
+    workshop.save()
+    contribution_record(
+        actor=actor, action=Action.WORKSHOP_EDIT, target=workshop, workshop_id=workshop.pk
+    )
+    return workshop
+
+
+@transaction.atomic
+def module_create(*, workshop, title, learning_outcomes="", planned_minutes=30, actor):
+    """Add a module at the end of the workshop."""
+    require(actor, EDIT_CONTENT, workshop.organisation_id)
+    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    last = workshop.modules.aggregate(last=Max("position"))["last"]
+    module = Module.objects.create(
+        workshop=workshop,
+        position=0 if last is None else last + 1,
+        title=title,
+        learning_outcomes=learning_outcomes,
+        planned_minutes=planned_minutes,
+    )
+    contribution_record(
+        actor=actor,
+        action=Action.MODULE_CREATE,
+        target=module,
+        workshop_id=workshop.pk,
+        module_id=module.pk,
+    )
+    return module
+
+
+@transaction.atomic
+def module_update(*, module, title, learning_outcomes, planned_minutes, actor):
+    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    module.title = title
+    module.learning_outcomes = learning_outcomes
+    module.planned_minutes = planned_minutes
+    module.save()
+    contribution_record(
+        actor=actor,
+        action=Action.MODULE_EDIT,
+        target=module,
+        workshop_id=module.workshop_id,
+        module_id=module.pk,
+    )
+    return module
+
+
+def _move_in(siblings, item, direction):
+    """Renumber siblings 0..n in order and swap the item with its neighbour. False at an end."""
+    ordered = list(siblings)
+    index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
+    neighbour = index - 1 if direction == UP else index + 1
+    if not 0 <= neighbour < len(ordered):
+        return False
+    ordered[index], ordered[neighbour] = ordered[neighbour], ordered[index]
+    for position, sibling in enumerate(ordered):
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
+    return True
+
+
+@transaction.atomic
+def module_move(*, module, direction, actor):
+    """Move a module one place up or down. Returns False, and logs nothing, at either end."""
+    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    siblings = Module.objects.select_for_update().filter(workshop_id=module.workshop_id)
+    if not _move_in(siblings.order_by("position", "pk"), module, direction):
+        return False
+    contribution_record(
+        actor=actor,
+        action=Action.MODULE_MOVE,
+        target=module,
+        workshop_id=module.workshop_id,
+        module_id=module.pk,
+    )
+    return True
+
+
+@transaction.atomic
+def module_delete(*, module, actor):
+    """Mark a module deleted. Its sections and their history are kept."""
+    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    module.deleted_at = timezone.now()
+    module.save(update_fields=["deleted_at"])
+    contribution_record(
+        actor=actor,
+        action=Action.MODULE_DELETE,
+        target=module,
+        workshop_id=module.workshop_id,
+        module_id=module.pk,
+    )
+
+
+def _section_log(*, actor, action, section, words_added=0, words_removed=0):
+    contribution_record(
+        actor=actor,
+        action=action,
+        target=section,
+        workshop_id=section.module.workshop_id,
+        module_id=section.module_id,
+        words_added=words_added,
+        words_removed=words_removed,
+    )
+
+
+@transaction.atomic
+def section_create(
+    *,
+    module,
+    title,
+    body="",
+    kind,
+    audience,
+    content_note="",
+    source_tags=(),
+    actor,
+):
+    """Add a section at the end of the module, with its first revision."""
+    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    Module.objects.select_for_update().filter(pk=module.pk).first()
+    last = module.sections.aggregate(last=Max("position"))["last"]
+    section = Section.objects.create(
+        module=module,
+        position=0 if last is None else last + 1,
+        title=title,
+        body=body,
+        body_html=render_markdown(body),
+        kind=kind,
+        audience=audience,
+        content_note=content_note,
+        source_tags=list(source_tags),
+        version=1,
+    )
+    SectionRevision.objects.create(
+        section=section, version=1, author=actor, title=title, body=body
+    )
+    _section_log(
+        actor=actor, action=Action.SECTION_CREATE, section=section, words_added=len(words(body))
+    )
+    return section
+
+
+@transaction.atomic
+def section_update(
+    *,
+    section,
+    based_on_version,
+    title,
+    body,
+    kind,
+    audience,
+    content_note="",
+    source_tags=(),
+    actor,
+):
+    """Save a section's new text, if nobody else saved since ``based_on_version``.
+
+    Raises SectionConflict (writing nothing) when the section has moved on, so the caller can
+    show both texts and nothing the person typed is lost. Otherwise bumps the version, keeps a
+    revision and logs the words added and removed.
+    """
+    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    current = Section.objects.select_for_update().get(pk=section.pk)
+    if current.version != based_on_version:
+        raise SectionConflict(current)
+    added, removed = word_change_counts(current.body, body)
+    previous_revision = SectionRevision.objects.filter(
+        section=current, version=current.version
+    ).first()
+    current.title = title
+    current.body = body
+    current.body_html = render_markdown(body)
+    current.kind = kind
+    current.audience = audience
+    current.content_note = content_note
+    current.source_tags = list(source_tags)
+    current.version += 1
+    current.save()
+    SectionRevision.objects.create(
+        section=current,
+        version=current.version,
+        author=actor,
+        title=title,
+        body=body,
+        based_on=previous_revision,
+    )
+    _section_log(
+        actor=actor,
+        action=Action.SECTION_EDIT,
+        section=current,
+        words_added=added,
+        words_removed=removed,
+    )
+    return current
+
+
+@transaction.atomic
+def section_move(*, section, direction, actor):
+    """Move a section one place up or down. Returns False, and logs nothing, at either end."""
+    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    siblings = Section.objects.select_for_update().filter(module_id=section.module_id)
+    if not _move_in(siblings.order_by("position", "pk"), section, direction):
+        return False
+    _section_log(actor=actor, action=Action.SECTION_MOVE, section=section)
+    return True
+
+
+@transaction.atomic
+def section_delete(*, section, actor):
+    """Mark a section deleted. Its text and revisions are kept."""
+    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    section.deleted_at = timezone.now()
+    section.save(update_fields=["deleted_at"])
+    _section_log(
+        actor=actor,
+        action=Action.SECTION_DELETE,
+        section=section,
+        words_removed=len(words(section.body)),
+    )

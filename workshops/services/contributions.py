@@ -1,0 +1,39 @@
+from django.utils import timezone
+
+from workshops.models import ContributionEntry, Organisation
+
+
+def contribution_record(
+    *,
+    actor,
+    action,
+    target,
+    workshop_id=None,
+    module_id=None,
+    words_added=0,
+    words_removed=0,
+):
+    """Append one entry to the organisation's contribution log, chained to the previous one.
+
+    Must run inside the caller's transaction, so the entry exists exactly when the change does.
+    The organisation row is locked first: appends to one chain are serialised and it never forks.
+    """
+    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+    entry = ContributionEntry(
+        organisation_id=organisation.pk,
+        membership_id=actor.pk,
+        perspective=actor.perspective,
+        action=str(action),
+        target_type=target._meta.model_name,
+        target_id=target.pk,
+        workshop_id=workshop_id,
+        module_id=module_id,
+        words_added=words_added,
+        words_removed=words_removed,
+        created_at=timezone.now(),
+        previous_hash=organisation.log_head_hash,
+    )
+    entry.entry_hash = entry.compute_hash()
+    entry.save()
+    Organisation.objects.filter(pk=organisation.pk).update(log_head_hash=entry.entry_hash)
+    return entry

@@ -1,0 +1,111 @@
+"""Writes to memberships and invitations."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workshops.enums import Action, Role
+from workshops.models import Invitation, Membership, User
+from workshops.rules import MANAGE_MEMBERS
+
+from .contributions import contribution_record
+from .permissions import require
+
+
+@transaction.atomic
+def invitation_create(*, organisation, email, role, perspective, is_external=False, actor):
+    """Invite a person by email. The email is sent by a task once the invitation is saved."""
+    from workshops.tasks import invitation_email_send
+
+    require(actor, MANAGE_MEMBERS, organisation.pk)
+    email = email.strip().lower()
+    if Membership.active.filter(organisation=organisation, user__email=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        perspective=perspective,
+        is_external=is_external,
+        invited_by=actor,
+    )
+    contribution_record(actor=actor, action=Action.MEMBER_INVITE, target=invitation)
+    transaction.on_commit(lambda: invitation_email_send.delay(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user=None, full_name="", first_name="", password=""):
+    """Turn an invitation into a membership, creating the person's account if they have none.
+
+    A removed member who is invited again gets their old membership back, so their past work
+    and the new work stay credited to one person.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation has expired or has already been used."))
+    if user is None:
+        user = User.objects.create_user(
+            invitation.email, password, full_name=full_name, first_name=first_name
+        )
+    membership, _created = Membership.objects.update_or_create(
+        user=user,
+        organisation=invitation.organisation,
+        defaults={
+            "role": invitation.role,
+            "perspective": invitation.perspective,
+            "is_external": invitation.is_external,
+            "removed_at": None,
+        },
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    contribution_record(actor=membership, action=Action.MEMBER_JOIN, target=membership)
+    return membership
+
+
+def _ensure_a_lead_remains(membership, new_role=None):
+    if membership.role != Role.LEAD or new_role == Role.LEAD:
+        return
+    other_leads = Membership.active.filter(
+        organisation_id=membership.organisation_id, role=Role.LEAD
+    ).exclude(pk=membership.pk)
+    if not other_leads.exists():
+        raise ValidationError(
+            _("Every organisation needs at least one lead. Make someone else a lead first.")
+        )
+
+
+@transaction.atomic
+def membership_update(*, membership, role, perspective, is_external, actor):
+    require(actor, MANAGE_MEMBERS, membership.organisation_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _ensure_a_lead_remains(membership, new_role=role)
+    membership.role, membership.perspective, membership.is_external = role, perspective, is_external
+    membership.save(update_fields=["role", "perspective", "is_external"])
+    contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership, actor):
+    """Remove a member. The row stays, so everything they wrote stays credited to them."""
+    require(actor, MANAGE_MEMBERS, membership.organisation_id)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _ensure_a_lead_remains(membership)
+    membership.removed_at = timezone.now()
+    membership.save(update_fields=["removed_at"])
+    contribution_record(actor=actor, action=Action.MEMBER_REMOVE, target=membership)
+    return membership
+
+
+@transaction.atomic
+def membership_set_credit_preference(*, membership, credit_preference, actor):
+    """A person chooses how they are credited. Only they may choose it."""
+    if actor.pk != membership.pk:
+        raise ValidationError(_("Only the person themselves can choose how they are credited."))
+    membership.credit_preference = credit_preference
+    membership.save(update_fields=["credit_preference"])
+    contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)
+    return membership
