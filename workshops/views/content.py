@@ -252,7 +252,11 @@ class SectionEditView(ScopedView):
 
     def get(self, request, pk):
         section = self.object
-        initial = {field: getattr(section, field) for field in SectionForm.base_fields}
+        initial = {
+            field: getattr(section, field)
+            for field in SectionForm.base_fields
+            if field != "based_on_version"
+        }
         initial["based_on_version"] = section.version
         return self._render(SectionForm(initial=initial), preview_html=section.body_html)
 
