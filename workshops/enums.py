@@ -65,6 +65,8 @@ class Action(models.TextChoices):
     SECTION_EDIT = "section.edit", _("Section edited")
     SECTION_MOVE = "section.move", _("Section moved")
     SECTION_DELETE = "section.delete", _("Section deleted")
+    SECTION_UNDELETE = "section.undelete", _("Deleted section brought back")
+    SECTION_RESTORE = "section.restore", _("Earlier version restored")
     MEMBER_INVITE = "member.invite", _("Person invited")
     MEMBER_JOIN = "member.join", _("Person joined")
     MEMBER_CHANGE = "member.change", _("Role or perspective changed")

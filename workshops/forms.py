@@ -79,8 +79,10 @@ class SectionForm(CrispyForm):
         label=_("Content note (optional)"),
         max_length=300,
         required=False,
-        help_text=_("A gentle warning shown before distressing material, for example: "
-                    "“This story describes a hospital admission.”"),
+        help_text=_(
+            "A gentle warning shown before distressing material, for example: "
+            "“This story describes a hospital admission.”"
+        ),
     )
     source_tags = forms.MultipleChoiceField(
         label=_("Where this comes from"),

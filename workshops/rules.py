@@ -49,9 +49,9 @@ def membership_of(user, organisation):
         return None
     cache = user.__dict__.setdefault("_membership_cache", {})
     if organisation.pk not in cache:
-        cache[organisation.pk] = (
-            user.memberships.filter(organisation=organisation, removed_at__isnull=True).first()
-        )
+        cache[organisation.pk] = user.memberships.filter(
+            organisation=organisation, removed_at__isnull=True
+        ).first()
     return cache[organisation.pk]
 
 

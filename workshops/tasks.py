@@ -25,7 +25,8 @@ def invitation_email_send(invitation_id):
         return
     context = {
         "invitation": invitation,
-        "link": settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[invitation.token]),
+        "link": settings.SITE_URL.rstrip("/")
+        + reverse("invitation_accept", args=[invitation.token]),
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
     subject = f"You are invited to co-produce workshops with {invitation.organisation.name}"

@@ -57,7 +57,7 @@ class Module(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = LiveManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -97,6 +97,8 @@ class Section(models.Model):
         help_text=_("Optional. A gentle warning shown before distressing material."),
     )
     source_tags = models.JSONField(_("sources"), default=list, blank=True)
+    # Who wrote each word of ``body``: runs of [membership id, word count]; see attribution.py.
+    attribution = models.JSONField(default=list, blank=True, editable=False)
     # Optimistic lock: every save names the version it was based on; see section_update.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -104,7 +106,7 @@ class Section(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = LiveManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["position", "pk"]

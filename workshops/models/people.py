@@ -26,7 +26,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     first_name = models.CharField(
-        _("first name"), max_length=75, help_text=_("Used where you choose to be credited by first name.")
+        _("first name"),
+        max_length=75,
+        help_text=_("Used where you choose to be credited by first name."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)

@@ -13,6 +13,8 @@ class SectionRevision(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
+    # Who wrote each word of ``body`` at this revision: runs of [membership id, word count].
+    attribution = models.JSONField(default=list, blank=True)
     based_on = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

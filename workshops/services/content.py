@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from workshops.attribution import word_change_counts, words
+from workshops.attribution import attribute_new_text, compress, word_change_counts, words
 from workshops.enums import Action
 from workshops.markdown import render_markdown
 from workshops.models import Module, Section, SectionRevision, Workshop
@@ -172,15 +172,56 @@ def section_create(
         audience=audience,
         content_note=content_note,
         source_tags=list(source_tags),
+        attribution=compress([actor.pk] * len(words(body))),
         version=1,
     )
     SectionRevision.objects.create(
-        section=section, version=1, author=actor, title=title, body=body
+        section=section,
+        version=1,
+        author=actor,
+        title=title,
+        body=body,
+        attribution=section.attribution,
     )
     _section_log(
         actor=actor, action=Action.SECTION_CREATE, section=section, words_added=len(words(body))
     )
     return section
+
+
+def _lock_current(section, based_on_version):
+    current = Section.objects.select_for_update().get(pk=section.pk)
+    if current.version != based_on_version:
+        raise SectionConflict(current)
+    return current
+
+
+def _section_save_new_version(*, current, body, attribution, actor, action, **fields):
+    """Write the section's next version, its revision and its log entry."""
+    added, removed = word_change_counts(current.body, body)
+    previous_revision = SectionRevision.objects.filter(
+        section=current, version=current.version
+    ).first()
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.body = body
+    current.body_html = render_markdown(body)
+    current.attribution = attribution
+    current.version += 1
+    current.save()
+    SectionRevision.objects.create(
+        section=current,
+        version=current.version,
+        author=actor,
+        title=current.title,
+        body=body,
+        attribution=attribution,
+        based_on=previous_revision,
+    )
+    _section_log(
+        actor=actor, action=action, section=current, words_added=added, words_removed=removed
+    )
+    return current
 
 
 @transaction.atomic
@@ -200,41 +241,43 @@ def section_update(
 
     Raises SectionConflict (writing nothing) when the section has moved on, so the caller can
     show both texts and nothing the person typed is lost. Otherwise bumps the version, keeps a
-    revision and logs the words added and removed.
+    revision, credits the new words to the actor and logs the words added and removed.
     """
     require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
-    current = Section.objects.select_for_update().get(pk=section.pk)
-    if current.version != based_on_version:
-        raise SectionConflict(current)
-    added, removed = word_change_counts(current.body, body)
-    previous_revision = SectionRevision.objects.filter(
-        section=current, version=current.version
-    ).first()
-    current.title = title
-    current.body = body
-    current.body_html = render_markdown(body)
-    current.kind = kind
-    current.audience = audience
-    current.content_note = content_note
-    current.source_tags = list(source_tags)
-    current.version += 1
-    current.save()
-    SectionRevision.objects.create(
-        section=current,
-        version=current.version,
-        author=actor,
-        title=title,
+    current = _lock_current(section, based_on_version)
+    return _section_save_new_version(
+        current=current,
         body=body,
-        based_on=previous_revision,
-    )
-    _section_log(
+        attribution=attribute_new_text(current.body, current.attribution, body, actor.pk),
         actor=actor,
         action=Action.SECTION_EDIT,
-        section=current,
-        words_added=added,
-        words_removed=removed,
+        title=title,
+        kind=kind,
+        audience=audience,
+        content_note=content_note,
+        source_tags=list(source_tags),
     )
-    return current
+
+
+@transaction.atomic
+def section_restore(*, section, revision, based_on_version, actor):
+    """Make an earlier revision's text the current one, as a new version by the actor.
+
+    The restored words stay credited to the people who first wrote them: the new version takes
+    the earlier revision's attribution, not the actor's.
+    """
+    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    if revision.section_id != section.pk:
+        raise ValueError("The revision belongs to another section.")
+    current = _lock_current(section, based_on_version)
+    return _section_save_new_version(
+        current=current,
+        body=revision.body,
+        attribution=revision.attribution,
+        actor=actor,
+        action=Action.SECTION_RESTORE,
+        title=revision.title,
+    )
 
 
 @transaction.atomic
@@ -260,3 +303,21 @@ def section_delete(*, section, actor):
         section=section,
         words_removed=len(words(section.body)),
     )
+
+
+@transaction.atomic
+def section_undelete(*, section, actor):
+    """Bring back a deleted section, at the end of its module."""
+    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    Module.objects.select_for_update().filter(pk=section.module_id).first()
+    last = section.module.sections.aggregate(last=Max("position"))["last"]
+    section.deleted_at = None
+    section.position = 0 if last is None else last + 1
+    section.save(update_fields=["deleted_at", "position"])
+    _section_log(
+        actor=actor,
+        action=Action.SECTION_UNDELETE,
+        section=section,
+        words_added=len(words(section.body)),
+    )
+    return section

@@ -64,7 +64,9 @@ class WorkshopDetailView(ScopedView):
         context = self.get_context_data(
             workshop=self.object, modules=selectors.workshop_modules(workshop=self.object)
         )
-        template = "partials/module_list.html" if is_htmx(request) else "workshops/workshop_detail.html"
+        template = (
+            "partials/module_list.html" if is_htmx(request) else "workshops/workshop_detail.html"
+        )
         return render(request, template, context)
 
 
@@ -134,7 +136,9 @@ class ModuleDetailView(ScopedView):
             workshop=self.object.workshop,
             sections=selectors.module_sections(module=self.object),
         )
-        template = "partials/section_list.html" if is_htmx(request) else "workshops/module_detail.html"
+        template = (
+            "partials/section_list.html" if is_htmx(request) else "workshops/module_detail.html"
+        )
         return render(request, template, context)
 
 
@@ -152,7 +156,9 @@ class ModuleEditView(ScopedView):
         form = ModuleForm(request.POST)
         if not form.is_valid():
             return self._render(form, status=400)
-        content_services.module_update(module=self.object, actor=self.membership, **form.cleaned_data)
+        content_services.module_update(
+            module=self.object, actor=self.membership, **form.cleaned_data
+        )
         messages.success(request, _("Module saved."))
         return redirect(self.object)
 
@@ -274,7 +280,9 @@ class SectionEditView(ScopedView):
             )
         except SectionConflict as conflict:
             return self._render_conflict(form, conflict.current)
-        messages.success(request, _("Saved. This is version %(version)s.") % {"version": section.version})
+        messages.success(
+            request, _("Saved. This is version %(version)s.") % {"version": section.version}
+        )
         return redirect(section)
 
     def _render(self, form, status=200, preview_html=""):

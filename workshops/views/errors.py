@@ -13,7 +13,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without the request context: the failure may have come from it.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -179,9 +179,7 @@ class CreditPreferenceView(OrganisationScopedView):
 
 def invitation_accept(request, token):
     """Join an organisation from an emailed link: sign in as the invited address, or sign up."""
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("organisation"), token=token
-    )
+    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
     if not invitation.is_usable:
         return render(request, "registration/invitation_unusable.html", status=410)
     user = request.user if request.user.is_authenticated else None
@@ -213,4 +211,9 @@ def invitation_accept(request, token):
     if user is None and not existing_account and form is None:
         form = AcceptInvitationForm()
     context = {"invitation": invitation, "form": form, "existing_account": existing_account}
-    return render(request, "registration/invitation_accept.html", context, status=400 if form and form.errors else 200)
+    return render(
+        request,
+        "registration/invitation_accept.html",
+        context,
+        status=400 if form and form.errors else 200,
+    )
