@@ -8,6 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from workshops.enums import (
+    Action,
     CreditPreference,
     Perspective,
     Role,
@@ -168,4 +169,47 @@ class AcceptInvitationForm(CrispyForm):
                 password_validation.validate_password(first)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        return cleaned
+
+
+class CompareForm(forms.Form):
+    old = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
+    new = forms.TypedChoiceField(label=_("with version"), coerce=int)
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v, str(v)) for v in sorted(versions, reverse=True)]
+        self.fields["old"].choices = choices
+        self.fields["new"].choices = choices
+
+
+class RestoreForm(forms.Form):
+    based_on_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ContributionLogFilterForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
+    module = forms.TypedChoiceField(label=_("Module"), coerce=int, required=False, empty_value=None)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+
+    def __init__(self, *args, memberships=(), modules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("Everyone"))]
+        self.fields["person"].choices = everyone + [(m.pk, m.user.full_name) for m in memberships]
+        self.fields["module"].choices = [("", _("All modules"))] + [
+            (m.pk, f"{m.workshop.title} — {m.title}") for m in modules
+        ]
+        self.fields["action"].choices = [("", _("All actions"))] + list(Action.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned

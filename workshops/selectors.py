@@ -249,3 +249,20 @@ def organisation_modules(*, organisation):
         .select_related("workshop")
         .order_by("workshop__title", "position")
     )
+
+
+def module_balance(*, module, sections, memberships):
+    """The module's balance, from its already loaded sections and one query for contributions."""
+    contribution_rows = list(
+        ContributionEntry.objects.filter(module_id=module.pk)
+        .values("perspective")
+        .annotate(count=Count("pk"))
+        .values_list("perspective", "count")
+    )
+    balances = _balances(
+        organisation=module.workshop.organisation,
+        section_rows=[(None, section.attribution) for section in sections],
+        contribution_rows=[(None, perspective, count) for perspective, count in contribution_rows],
+        memberships=memberships,
+    )
+    return balances.get(None) or balance_of({}, {})

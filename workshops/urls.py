@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops.views import content, members
+from workshops.views import content, history, log, members
 
 urlpatterns = [
     path("", members.home, name="home"),
@@ -31,6 +31,15 @@ urlpatterns = [
     path(
         "o/<int:org_id>/credit/", members.CreditPreferenceView.as_view(), name="credit_preference"
     ),
+    path("o/<int:org_id>/log/", log.ContributionLogView.as_view(), name="contribution_log"),
+    path(
+        "o/<int:org_id>/log.csv", log.ContributionLogCsvView.as_view(), name="contribution_log_csv"
+    ),
+    path(
+        "o/<int:org_id>/log/summary/",
+        log.ContributionSummaryView.as_view(),
+        name="contribution_summary",
+    ),
     # Workshops
     path("workshops/<int:pk>/", content.WorkshopDetailView.as_view(), name="workshop_detail"),
     path("workshops/<int:pk>/edit/", content.WorkshopEditView.as_view(), name="workshop_edit"),
@@ -43,10 +52,32 @@ urlpatterns = [
     path("modules/<int:pk>/delete/", content.ModuleDeleteView.as_view(), name="module_delete"),
     path("modules/<int:pk>/move/", content.ModuleMoveView.as_view(), name="module_move"),
     path(
+        "modules/<int:pk>/deleted/", history.DeletedSectionsView.as_view(), name="deleted_sections"
+    ),
+    path(
         "modules/<int:pk>/sections/new/", content.SectionCreateView.as_view(), name="section_create"
     ),
     # Sections
     path("sections/<int:pk>/edit/", content.SectionEditView.as_view(), name="section_edit"),
     path("sections/<int:pk>/delete/", content.SectionDeleteView.as_view(), name="section_delete"),
     path("sections/<int:pk>/move/", content.SectionMoveView.as_view(), name="section_move"),
+    path(
+        "sections/<int:pk>/undelete/",
+        history.SectionUndeleteView.as_view(),
+        name="section_undelete",
+    ),
+    path(
+        "sections/<int:pk>/history/", history.SectionHistoryView.as_view(), name="section_history"
+    ),
+    path(
+        "sections/<int:pk>/compare/", history.SectionCompareView.as_view(), name="section_compare"
+    ),
+    path(
+        "sections/<int:pk>/history/<int:version>/restore/",
+        history.SectionRestoreView.as_view(),
+        name="section_restore",
+    ),
+    path(
+        "sections/<int:pk>/authors/", history.SectionAuthorsView.as_view(), name="section_authors"
+    ),
 ]

@@ -37,6 +37,7 @@ class ScopedView(LoginRequiredMixin, View):
             "membership": self.membership,
             "can_edit": can(self.request.user, "edit_content", self.organisation),
             "can_manage_members": can(self.request.user, "manage_members", self.organisation),
+            "can_view_log": can(self.request.user, "view_log", self.organisation),
             **kwargs,
         }
 

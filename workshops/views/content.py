@@ -61,13 +61,21 @@ class WorkshopDetailView(ScopedView):
         return selectors.workshop_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get(self, request, pk):
-        context = self.get_context_data(
-            workshop=self.object, modules=selectors.workshop_modules(workshop=self.object)
-        )
+        context = self.get_context_data(workshop=self.object, **_workshop_modules(self.object))
         template = (
             "partials/module_list.html" if is_htmx(request) else "workshops/workshop_detail.html"
         )
         return render(request, template, context)
+
+
+def _workshop_modules(workshop):
+    """The workshop's modules, each carrying its balance of lived and learned experience."""
+    memberships = selectors.memberships_by_id(organisation=workshop.organisation)
+    per_module, whole = selectors.workshop_balance(workshop=workshop, memberships=memberships)
+    modules = list(selectors.workshop_modules(workshop=workshop))
+    for module in modules:
+        module.balance = per_module.get(module.pk)
+    return {"modules": modules, "balance": whole, "balance_people": whole.people(memberships)}
 
 
 class WorkshopEditView(ScopedView):
@@ -131,10 +139,17 @@ class ModuleDetailView(ScopedView):
         return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get(self, request, pk):
+        sections = list(selectors.module_sections(module=self.object))
+        memberships = selectors.memberships_by_id(organisation=self.organisation)
+        balance = selectors.module_balance(
+            module=self.object, sections=sections, memberships=memberships
+        )
         context = self.get_context_data(
             module=self.object,
             workshop=self.object.workshop,
-            sections=selectors.module_sections(module=self.object),
+            sections=sections,
+            balance=balance,
+            balance_people=balance.people(memberships),
         )
         template = (
             "partials/section_list.html" if is_htmx(request) else "workshops/module_detail.html"
@@ -212,9 +227,7 @@ class ModuleMoveView(ScopedView):
         workshop = self.object.workshop
         if is_htmx(request):
             context = self.get_context_data(
-                workshop=workshop,
-                modules=selectors.workshop_modules(workshop=workshop),
-                moved_id=self.object.pk,
+                workshop=workshop, moved_id=self.object.pk, **_workshop_modules(workshop)
             )
             return render(request, "partials/module_list.html", context)
         return redirect(workshop)

@@ -185,7 +185,10 @@ def invitation_accept(request, token):
     user = request.user if request.user.is_authenticated else None
     if user is not None and user.email != invitation.email:
         return render(
-            request, "registration/invitation_wrong_account.html", {"invitation": invitation}
+            request,
+            "registration/invitation_wrong_account.html",
+            {"invitation": invitation},
+            status=403,
         )
     existing_account = user is None and selectors.user_exists(email=invitation.email)
     form = None
