@@ -71,3 +71,24 @@ class Action(models.TextChoices):
     MEMBER_JOIN = "member.join", _("Person joined")
     MEMBER_CHANGE = "member.change", _("Role or perspective changed")
     MEMBER_REMOVE = "member.remove", _("Person removed")
+    REVIEW_OPEN = "review.open", _("Review round opened")
+    REVIEW_WITHDRAW = "review.withdraw", _("Review round withdrawn")
+    REVIEW_CLOSE = "review.close", _("Review round closed with changes requested")
+    REVIEW_COMMENT = "review.comment", _("Review comment")
+    REVIEW_RESOLVE = "review.resolve", _("Review comment resolved")
+    REVIEW_REOPEN = "review.reopen", _("Review comment reopened")
+    REVIEW_APPROVE = "review.approve", _("Approved")
+    REVIEW_REQUEST_CHANGES = "review.request_changes", _("Changes requested")
+    REVIEW_AGREED = "review.agreed", _("Module agreed")
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    AGREED = "agreed", _("Agreed")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DecisionKind(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")

@@ -52,6 +52,15 @@ class Module(models.Model):
     planned_minutes = models.PositiveSmallIntegerField(
         _("planned minutes"), default=30, validators=[MaxValueValidator(600)]
     )
+    # The latest version both perspectives signed off; set only by the sign-off service.
+    agreed_version = models.ForeignKey(
+        "workshops.ModuleVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)

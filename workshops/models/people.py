@@ -15,6 +15,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username):
+        # Addresses are stored in lower case; people type them however they like.
+        return self.get(email__iexact=(username or "").strip())
+
     def create_superuser(self, email, password=None, **fields):
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
@@ -29,6 +33,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("first name"),
         max_length=75,
         help_text=_("Used where you choose to be credited by first name."),
+    )
+    email_notifications = models.BooleanField(
+        _("send me emails about reviews"),
+        default=True,
+        help_text=_(
+            "Emails when a review round opens, a decision or comment arrives, "
+            "or a module is agreed."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)

@@ -295,6 +295,7 @@ def section_move(*, section, direction, actor):
 def section_delete(*, section, actor):
     """Mark a section deleted. Its text and revisions are kept."""
     require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    section = Section.objects.select_for_update().get(pk=section.pk)
     section.deleted_at = timezone.now()
     section.save(update_fields=["deleted_at"])
     _section_log(

@@ -194,7 +194,10 @@ def invitation_accept(request, token):
     form = None
     if request.method == "POST":
         if user is not None:
-            member_services.invitation_accept(invitation=invitation, user=user)
+            try:
+                member_services.invitation_accept(invitation=invitation, user=user)
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
             return redirect(invitation.organisation)
         if not existing_account:
             form = AcceptInvitationForm(request.POST)

@@ -1,0 +1,137 @@
+"""Shared fixtures: one organisation with a member of every role, and a small content tree.
+
+``make_world()`` builds a whole organisation (lead, co-trainer, workshop, module, a section, a
+deleted section and a pending invitation); the isolation tests build two and ask for one's objects as the other's
+members. Content goes through the services (see tests/factories).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    ModuleFactory,
+    OrganisationFactory,
+    SectionFactory,
+    WorkshopFactory,
+)
+from workshops.enums import Perspective, Role
+from workshops.services import content as content_services
+from workshops.models import Invitation, Membership, Module, Organisation, Section, Workshop
+
+ROLES = (Role.LEAD, Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER)
+
+
+@dataclass
+class World:
+    """One organisation and one of everything in it."""
+
+    organisation: Organisation
+    lead: Membership
+    co_trainer: Membership
+    workshop: Workshop
+    module: Module
+    section: Section
+    deleted_section: Section
+    invitation: Invitation
+
+
+@pytest.fixture
+def make_world(db):
+    def make(name=None):
+        organisation = OrganisationFactory(**({"name": name} if name else {}))
+        lead = MembershipFactory(
+            organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
+        )
+        co_trainer = MembershipFactory(
+            organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
+        )
+        workshop = WorkshopFactory(organisation=organisation, actor=lead)
+        module = ModuleFactory(workshop=workshop, actor=lead)
+        section = SectionFactory(module=module, actor=co_trainer)
+        deleted_section = SectionFactory(module=module, actor=lead, title="Deleted section")
+        content_services.section_delete(section=deleted_section, actor=lead)
+        invitation = InvitationFactory(organisation=organisation, invited_by=lead)
+        return World(
+            organisation, lead, co_trainer, workshop, module, section, deleted_section, invitation
+        )
+
+    return make
+
+
+@pytest.fixture
+def world(make_world):
+    return make_world()
+
+
+@pytest.fixture
+def other_world(make_world):
+    return make_world()
+
+
+@pytest.fixture
+def organisation(world):
+    return world.organisation
+
+
+@pytest.fixture
+def lead(world):
+    return world.lead
+
+
+@pytest.fixture
+def co_trainer(world):
+    return world.co_trainer
+
+
+@pytest.fixture
+def observer(world):
+    return MembershipFactory(
+        organisation=world.organisation, role=Role.OBSERVER, perspective=Perspective.FAMILY_CARER
+    )
+
+
+@pytest.fixture
+def external_supporter(world):
+    return MembershipFactory(
+        organisation=world.organisation,
+        role=Role.EXTERNAL_SUPPORTER,
+        perspective=Perspective.PROFESSIONAL,
+        is_external=True,
+    )
+
+
+@pytest.fixture
+def workshop(world):
+    return world.workshop
+
+
+@pytest.fixture
+def module(world):
+    return world.module
+
+
+@pytest.fixture
+def section(world):
+    return world.section
+
+
+@pytest.fixture
+def client_for(db):
+    """A new test client signed in as the given membership's person (or the given user)."""
+
+    def make(person):
+        user = person.user if isinstance(person, Membership) else person
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def pytest_configure(config):
+    # WhiteNoise looks for collected static files, which tests never collect.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

@@ -1,0 +1,127 @@
+"""Reading pages the way a browser does: form values and the errors shown beside fields."""
+
+from html.parser import HTMLParser
+
+
+class _FormReader(HTMLParser):
+    """Collects the values a browser would submit from the forms of a page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({})
+            return
+        if not self.forms:
+            return
+        fields = self.forms[-1]
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("submit", "button", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            fields.setdefault(name, []).append(attrs.get("value", "on"))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            fields.setdefault(name, []).append("")
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            fields.setdefault(self._select, []).append(attrs.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            values = self.forms[-1][self._textarea]
+            values[-1] += data
+
+
+def form_values(html, containing):
+    """The values of the page's form that has a field named ``containing``, as a browser
+    would submit them (a textarea's first newline dropped, as HTML says)."""
+    reader = _FormReader()
+    reader.feed(html)
+    for form in reader.forms:
+        if containing in form:
+            values = {}
+            for name, items in form.items():
+                items = [item.removeprefix("\n") for item in items]
+                values[name] = items if len(items) > 1 else items[0]
+            return values
+    raise AssertionError(f"No form with a field named {containing!r}")
+
+
+class _ErrorReader(HTMLParser):
+    """Texts of the error messages crispy-forms puts under each field (id="error_N_id_<f>")."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.errors = {}
+        self._field = None
+        self._depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self._field:
+            self._depth += 1
+            return
+        element_id = dict(attrs).get("id") or ""
+        if element_id.startswith("error_") and "_id_" in element_id:
+            self._field = element_id.split("_id_", 1)[1]
+            self._depth = 1
+            self.errors.setdefault(self._field, []).append("")
+
+    def handle_endtag(self, tag):
+        if self._field:
+            self._depth -= 1
+            if self._depth == 0:
+                self._field = None
+
+    def handle_data(self, data):
+        if self._field:
+            self.errors[self._field][-1] += data
+
+
+def field_errors(html):
+    """{field name: [error texts shown beside it]} for a rendered page."""
+    reader = _ErrorReader()
+    reader.feed(html)
+    return {field: [text.strip() for text in texts] for field, texts in reader.errors.items()}
+
+
+class _HeadingReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.headings = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "h1":
+            self._inside = True
+            self.headings.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.headings[-1] += data
+
+
+def page_heading(response):
+    """The text of the page's first <h1>, whitespace collapsed."""
+    reader = _HeadingReader()
+    reader.feed(response.content.decode())
+    return " ".join(reader.headings[0].split()) if reader.headings else None

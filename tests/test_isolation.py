@@ -1,0 +1,366 @@
+"""Another organisation's objects answer 404, for every URL of the app and every role.
+
+``ROUTES`` is the table: for each URL name, how to build its kwargs (and POST data) from one
+organisation's objects, which methods the view accepts, and what a member of a *different*
+organisation must get. ``test_every_url_pattern_has_an_isolation_entry`` walks the URL
+configuration and fails when a URL has no entry, so a new URL cannot skip these tests.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
+from workshops.enums import Role
+from workshops.models import ContributionEntry, Membership
+
+# Not the app's own pages: Django's admin site and Django's sign-in / password views.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def _no_kwargs(world):
+    return {}
+
+
+def _section_data(world):
+    return {
+        "title": "Taken over",
+        "kind": "explanation",
+        "body": "Text written by someone who must not be able to save it.",
+        "audience": "everyone",
+        "based_on_version": world.section.version,
+    }
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to ask for one organisation's object at a URL, and what an outsider gets.
+
+    ``denied`` is the status an active member of another organisation gets; ``None`` means the
+    URL names no organisation's object, and ``check`` says what must hold instead.
+    ``login_required`` is False only for pages a person without an account must reach.
+    """
+
+    kwargs: Any
+    methods: tuple = ("GET",)
+    post_data: Any = field(default=lambda world: {})
+    denied: int | None = 404
+    login_required: bool = True
+    check: Any = None
+
+
+def _home_opens_own_organisation(response, own, other):
+    assert response.status_code == 302
+    assert response.url == reverse("workshop_list", kwargs={"org_id": own.organisation.pk})
+
+
+def _preview_renders_only_the_posted_text(response, own, other):
+    assert response.status_code == 200
+    assert response.content.decode().strip() == "<p>hello</p>"
+
+
+ROUTES = {
+    "home": Route(_no_kwargs, denied=None, check=_home_opens_own_organisation),
+    "organisation_switch": Route(
+        _no_kwargs, methods=("POST",), post_data=lambda w: {"org_id": w.organisation.pk}
+    ),
+    # The token is the credential: whoever holds another person's link is refused with 403.
+    "invitation_accept": Route(
+        lambda w: {"token": w.invitation.token},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "full_name": "Someone Else",
+            "first_name": "Someone",
+            "password1": "a-long-enough-password-1",
+            "password2": "a-long-enough-password-1",
+        },
+        denied=403,
+        login_required=False,
+    ),
+    "markdown_preview": Route(
+        _no_kwargs,
+        methods=("POST",),
+        post_data=lambda w: {"body": "hello"},
+        denied=None,
+        check=_preview_renders_only_the_posted_text,
+    ),
+    "workshop_list": Route(lambda w: {"org_id": w.organisation.pk}),
+    "workshop_create": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"title": "Planted workshop"},
+    ),
+    "member_list": Route(lambda w: {"org_id": w.organisation.pk}),
+    "member_invite": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "email": "intruder@example.org",
+            "role": "lead",
+            "perspective": "professional",
+        },
+    ),
+    "member_edit": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"role": "observer", "perspective": "professional"},
+    ),
+    "member_remove": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("GET", "POST")
+    ),
+    "credit_preference": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"credit_preference": "anonymous"},
+    ),
+    "workshop_detail": Route(lambda w: {"pk": w.workshop.pk}),
+    "workshop_edit": Route(
+        lambda w: {"pk": w.workshop.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"title": "Renamed by an outsider"},
+    ),
+    "module_create": Route(
+        lambda w: {"pk": w.workshop.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"title": "Planted module", "planned_minutes": 30},
+    ),
+    "module_detail": Route(lambda w: {"pk": w.module.pk}),
+    "module_edit": Route(
+        lambda w: {"pk": w.module.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"title": "Renamed module", "planned_minutes": 10},
+    ),
+    "module_delete": Route(lambda w: {"pk": w.module.pk}, methods=("GET", "POST")),
+    "module_move": Route(
+        lambda w: {"pk": w.module.pk}, methods=("POST",), post_data=lambda w: {"direction": "up"}
+    ),
+    "section_create": Route(
+        lambda w: {"pk": w.module.pk}, methods=("GET", "POST"), post_data=_section_data
+    ),
+    "section_edit": Route(
+        lambda w: {"pk": w.section.pk}, methods=("GET", "POST"), post_data=_section_data
+    ),
+    "section_delete": Route(lambda w: {"pk": w.section.pk}, methods=("GET", "POST")),
+    "section_move": Route(
+        lambda w: {"pk": w.section.pk}, methods=("POST",), post_data=lambda w: {"direction": "up"}
+    ),
+    "section_history": Route(lambda w: {"pk": w.section.pk}),
+    "section_compare": Route(lambda w: {"pk": w.section.pk}),
+    "section_authors": Route(lambda w: {"pk": w.section.pk}),
+    "section_restore": Route(
+        lambda w: {"pk": w.section.pk, "version": 1},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"based_on_version": w.section.version},
+    ),
+    "deleted_sections": Route(lambda w: {"pk": w.module.pk}),
+    "section_undelete": Route(lambda w: {"pk": w.deleted_section.pk}, methods=("POST",)),
+    "contribution_log": Route(lambda w: {"org_id": w.organisation.pk}),
+    "contribution_log_csv": Route(lambda w: {"org_id": w.organisation.pk}),
+    "contribution_summary": Route(lambda w: {"org_id": w.organisation.pk}),
+}
+
+# Pages about one organisation's objects: the ones a removed member must lose.
+ORGANISATION_ROUTES = sorted(
+    name for name, route in ROUTES.items() if route.denied == 404 and route.login_required
+)
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+
+
+def app_url_names():
+    return set(_url_names(get_resolver().url_patterns)) - SKIPPED_NAMES
+
+
+def _cases():
+    return [(name, method) for name, route in ROUTES.items() for method in route.methods]
+
+
+def _request(client, method, name, world):
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    if method == "POST":
+        return client.post(url, route.post_data(world))
+    return client.get(url)
+
+
+def _snapshot(world):
+    """What a refused request must leave exactly as it was in the other organisation."""
+    world.section.refresh_from_db()
+    world.module.refresh_from_db()
+    world.workshop.refresh_from_db()
+    world.co_trainer.refresh_from_db()
+    world.invitation.refresh_from_db()
+    world.deleted_section.refresh_from_db()
+    return {
+        "log": ContributionEntry.objects.filter(organisation=world.organisation).count(),
+        "workshop": (world.workshop.title, world.workshop.organisation.workshops.count()),
+        "module": (world.module.title, world.module.position, world.module.deleted_at),
+        "section": (world.section.title, world.section.version, world.section.deleted_at),
+        "deleted_section": world.deleted_section.deleted_at,
+        "co_trainer": (world.co_trainer.role, world.co_trainer.removed_at),
+        "invitation": world.invitation.accepted_at,
+        "members": Membership.objects.filter(organisation=world.organisation).count(),
+    }
+
+
+def test_every_url_pattern_has_an_isolation_entry():
+    names = app_url_names()
+    assert sorted(names - set(ROUTES)) == []
+    assert sorted(set(ROUTES) - names) == []
+
+
+def test_url_walk_skips_only_admin_and_auth_urls():
+    every_name = set(_url_names(get_resolver().url_patterns))
+    assert SKIPPED_NAMES <= every_name
+    assert "home" in every_name
+    assert not any(name.startswith("admin:") for name in every_name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name, method", _cases())
+def test_other_organisation_object_denied_for_every_role(
+    client_for, world, other_world, role, name, method
+):
+    route = ROUTES[name]
+    member = world.lead if role == Role.LEAD else MembershipFactory(
+        organisation=world.organisation, role=role
+    )
+    client = client_for(member)
+    before = _snapshot(other_world)
+
+    response = _request(client, method, name, other_world)
+
+    if route.denied is None:
+        route.check(response, world, other_world)
+    else:
+        assert response.status_code == route.denied
+    assert _snapshot(other_world) == before
+
+
+def _cases_requiring_login():
+    return [(name, method) for name, method in _cases() if ROUTES[name].login_required]
+
+
+@pytest.mark.parametrize("name, method", _cases_requiring_login())
+def test_anonymous_redirected_to_login(client, other_world, name, method):
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(other_world))
+    before = _snapshot(other_world)
+
+    response = client.post(url, route.post_data(other_world)) if method == "POST" else client.get(url)
+
+    assert response.status_code == 302
+    target = urlparse(response.url)
+    assert target.path == reverse("login")
+    assert parse_qs(target.query) == {"next": [url]}
+    assert _snapshot(other_world) == before
+
+
+def test_public_url_names_are_exactly():
+    assert sorted(name for name, route in ROUTES.items() if not route.login_required) == [
+        "invitation_accept"
+    ]
+
+
+@pytest.mark.parametrize("name", ORGANISATION_ROUTES)
+def test_removed_member_gets_404(client_for, world, name):
+    removed = MembershipFactory(organisation=world.organisation, role=Role.LEAD)
+    client = client_for(removed)
+    assert client.get(reverse("workshop_list", kwargs={"org_id": world.organisation.pk})).status_code == 200
+    Membership.objects.filter(pk=removed.pk).update(removed_at="2025-01-01T00:00Z")
+    before = _snapshot(world)
+
+    for method in ROUTES[name].methods:
+        response = _request(client, method, name, world)
+        assert response.status_code == 404, method
+    assert _snapshot(world) == before
+
+
+def test_removed_member_home_shows_no_organisation(client_for, world):
+    removed = MembershipFactory(organisation=world.organisation, role=Role.CO_TRAINER)
+    Membership.objects.filter(pk=removed.pk).update(removed_at="2025-01-01T00:00Z")
+
+    response = client_for(removed).get(reverse("home"))
+
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "workshops/no_organisation.html"
+
+
+def test_lead_cannot_reach_other_organisation_member_through_own_organisation(
+    client_for, world, other_world
+):
+    client = client_for(world.lead)
+    for name in ("member_edit", "member_remove"):
+        url = reverse(name, kwargs={"org_id": world.organisation.pk, "pk": other_world.co_trainer.pk})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"role": "observer", "perspective": "professional"}).status_code == 404
+    other_world.co_trainer.refresh_from_db()
+    assert other_world.co_trainer.role == Role.CO_TRAINER
+    assert other_world.co_trainer.removed_at is None
+
+
+def test_member_of_two_organisations_sees_both(client_for, world, other_world):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=world.organisation, role=Role.CO_TRAINER)
+    MembershipFactory(user=user, organisation=other_world.organisation, role=Role.OBSERVER)
+    client = client_for(user)
+
+    for each in (world, other_world):
+        assert client.get(reverse("workshop_list", kwargs={"org_id": each.organisation.pk})).status_code == 200
+        assert client.get(reverse("workshop_detail", kwargs={"pk": each.workshop.pk})).status_code == 200
+        assert client.get(reverse("module_detail", kwargs={"pk": each.module.pk})).status_code == 200
+        assert client.get(reverse("member_list", kwargs={"org_id": each.organisation.pk})).status_code == 200
+    # Each organisation still applies its own role: editor in one, observer in the other.
+    assert client.get(reverse("section_edit", kwargs={"pk": world.section.pk})).status_code == 200
+    assert client.get(reverse("section_edit", kwargs={"pk": other_world.section.pk})).status_code == 403
+
+
+def test_member_of_two_organisations_workshop_list_shows_only_that_organisation(
+    client_for, world, other_world
+):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=world.organisation)
+    MembershipFactory(user=user, organisation=other_world.organisation)
+    WorkshopFactory(organisation=other_world.organisation, title="Only in the other one")
+
+    response = client_for(user).get(
+        reverse("workshop_list", kwargs={"org_id": world.organisation.pk})
+    )
+
+    assert [w.pk for w in response.context["workshops"]] == [world.workshop.pk]
+
+
+def test_switching_to_other_organisation_as_member_of_both_redirects(client_for, world, other_world):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=world.organisation)
+    MembershipFactory(user=user, organisation=other_world.organisation)
+    client = client_for(user)
+
+    response = client.post(reverse("organisation_switch"), {"org_id": other_world.organisation.pk})
+
+    assert response.status_code == 302
+    assert response.url == reverse("workshop_list", kwargs={"org_id": other_world.organisation.pk})
+    assert client.get(reverse("home")).url == response.url

@@ -1,0 +1,144 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, HILLSIDE, PEOPLE, RIVERSIDE
+from workshops.enums import Perspective, Role
+from workshops.models import (
+    ContributionEntry,
+    Membership,
+    Module,
+    Organisation,
+    Section,
+    SectionRevision,
+    User,
+    Workshop,
+)
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "workshops": Workshop.objects.count(),
+        "modules": Module.all_objects.count(),
+        "sections": Section.all_objects.count(),
+        "revisions": SectionRevision.objects.count(),
+        "contributions": ContributionEntry.objects.count(),
+    }
+
+
+def riverside_members(**filters):
+    return Membership.active.filter(organisation__name=RIVERSIDE, **filters)
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_every_sign_in_with_password_and_url():
+    output = seed()
+
+    for person in PEOPLE:
+        assert person["email"] in output
+    assert DEMO_PASSWORD in output
+    assert DEMO_URL in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_run_twice_changes_nothing():
+    seed()
+    before = counts()
+    heads_before = dict(Organisation.objects.values_list("name", "log_head_hash"))
+
+    seed()
+
+    assert counts() == before
+    assert dict(Organisation.objects.values_list("name", "log_head_hash")) == heads_before
+
+
+@pytest.mark.django_db
+def test_seed_demo_team_has_both_perspectives_a_lead_and_an_observer():
+    seed()
+
+    co_trainers = riverside_members(role=Role.CO_TRAINER)
+    assert co_trainers.filter(perspective=Perspective.FAMILY_CARER).count() >= 2
+    assert co_trainers.filter(perspective=Perspective.PROFESSIONAL).count() >= 2
+    assert riverside_members(role=Role.LEAD).exists()
+    assert riverside_members(role=Role.OBSERVER).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_external_supporter_belongs_to_both_organisations():
+    seed()
+
+    external = riverside_members(role=Role.EXTERNAL_SUPPORTER, is_external=True).get()
+    organisations = set(
+        Membership.active.filter(user=external.user).values_list("organisation__name", flat=True)
+    )
+    assert organisations == {RIVERSIDE, HILLSIDE}
+    assert external.perspective == Perspective.PROFESSIONAL
+
+
+@pytest.mark.django_db
+def test_seed_demo_starter_workshop_has_at_least_six_modules_of_three_to_five_sections():
+    seed()
+
+    workshop = Workshop.objects.get(organisation__name=RIVERSIDE)
+    modules = list(workshop.modules.all())
+    assert len(modules) >= 6
+    for module in modules:
+        assert 3 <= module.sections.count() <= 5
+        assert module.learning_outcome_list
+
+
+@pytest.mark.django_db
+def test_seed_demo_every_section_renders_html():
+    seed()
+
+    sections = Section.objects.all()
+    assert sections.exists()
+    for section in sections:
+        assert section.body_html.strip() != ""
+
+
+@pytest.mark.django_db
+def test_seed_demo_sections_are_written_by_both_perspectives():
+    seed()
+
+    perspectives = set(
+        SectionRevision.objects.filter(
+            section__module__workshop__organisation__name=RIVERSIDE
+        ).values_list("author__perspective", flat=True)
+    )
+    assert perspectives == {Perspective.FAMILY_CARER, Perspective.PROFESSIONAL}
+
+
+@pytest.mark.django_db
+def test_seed_demo_logs_every_workshop_module_and_section_in_an_intact_chain():
+    seed()
+
+    for organisation in Organisation.objects.all():
+        workshops = Workshop.objects.filter(organisation=organisation)
+        modules = Module.objects.filter(workshop__in=workshops)
+        sections = Section.objects.filter(module__in=modules)
+        entries = list(ContributionEntry.objects.filter(organisation=organisation).order_by("pk"))
+        assert len(entries) == workshops.count() + modules.count() + sections.count()
+        previous = ""
+        for entry in entries:
+            assert entry.previous_hash == previous
+            assert entry.entry_hash == entry.compute_hash()
+            previous = entry.entry_hash
+        assert organisation.log_head_hash == previous
+
+
+@pytest.mark.django_db
+def test_seed_demo_accounts_sign_in_with_the_demo_password(client):
+    seed()
+
+    assert client.login(username=PEOPLE[0]["email"], password=DEMO_PASSWORD)

@@ -1,0 +1,155 @@
+"""``manage.py seed_demo``: demo organisations, people and workshops to try the app with."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPLE, WORKSHOPS
+from workshops.enums import Role
+from workshops.models import Membership, Organisation, User
+from workshops.services.content import module_create, section_create, workshop_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create two demo organisations with their people and workshops, and print the demo "
+        "sign-ins. Safe to run again: whatever already exists is left as it is."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with production settings (the demo accounts share a known password).",
+        )
+
+    def handle(self, *args, **options):
+        if settings.SETTINGS_MODULE.endswith(".production") and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to create demo accounts with a known password under production "
+                "settings. Pass --allow-production if you really mean it."
+            )
+        with transaction.atomic():
+            organisations = {spec["name"]: self._organisation(spec) for spec in ORGANISATIONS}
+            memberships = self._memberships(organisations)
+            for spec in WORKSHOPS:
+                self._workshop(spec, organisations, memberships)
+        self._print_sign_ins(memberships)
+
+    def _organisation(self, spec):
+        # Looked up by name, the demo's stable key; the oldest wins if someone made a copy.
+        organisation = Organisation.objects.filter(name=spec["name"]).order_by("pk").first()
+        if organisation is None:
+            organisation = Organisation.objects.create(name=spec["name"], kind=spec["kind"])
+            self._say(f"Created organisation {organisation}.")
+        return organisation
+
+    def _memberships(self, organisations):
+        """Users and memberships straight through the ORM: a seed has no invitation step.
+
+        An existing account keeps its password, so running the seed again changes nothing.
+        """
+        memberships = {}
+        for person in PEOPLE:
+            user = User.objects.filter(email=person["email"]).first()
+            if user is None:
+                user = User.objects.create_user(
+                    person["email"],
+                    DEMO_PASSWORD,
+                    full_name=person["full_name"],
+                    first_name=person["first_name"],
+                )
+                self._say(f"Created account {user.email}.")
+            for spec in person["memberships"]:
+                organisation = organisations[spec["organisation"]]
+                membership, created = Membership.objects.get_or_create(
+                    user=user,
+                    organisation=organisation,
+                    defaults={
+                        "role": spec["role"],
+                        "perspective": spec["perspective"],
+                        "is_external": spec["is_external"],
+                        "credit_preference": spec["credit_preference"],
+                    },
+                )
+                if created:
+                    self._say(f"Added {user.email} to {organisation}.")
+                memberships[(user.email, organisation.name)] = membership
+        return memberships
+
+    def _workshop(self, spec, organisations, memberships):
+        """Write a workshop through the services, so each part gets its revision and log entry.
+
+        Skipped whole if the organisation already has a workshop with this title.
+        """
+        organisation = organisations[spec["organisation"]]
+        if organisation.workshops.filter(title=spec["title"]).exists():
+            self._say(f"{organisation} already has “{spec['title']}”; left as it is.")
+            return
+
+        def author(email):
+            return memberships[(email, organisation.name)]
+
+        workshop = workshop_create(
+            organisation=organisation,
+            title=spec["title"],
+            audience=spec["audience"],
+            description=spec["description"],
+            actor=author(spec["author"]),
+        )
+        section_count = 0
+        for module_spec in spec["modules"]:
+            module = module_create(
+                workshop=workshop,
+                title=module_spec["title"],
+                learning_outcomes=module_spec["learning_outcomes"],
+                planned_minutes=module_spec["planned_minutes"],
+                actor=author(module_spec["author"]),
+            )
+            for section_spec in module_spec["sections"]:
+                section_create(
+                    module=module,
+                    title=section_spec["title"],
+                    body=section_spec["body"],
+                    kind=section_spec["kind"],
+                    audience=section_spec["audience"],
+                    content_note=section_spec["content_note"],
+                    source_tags=section_spec["source_tags"],
+                    actor=author(section_spec["author"]),
+                )
+                section_count += 1
+        self._say(
+            f"Created “{workshop}” in {organisation}: "
+            f"{len(spec['modules'])} modules, {section_count} sections."
+        )
+
+    def _print_sign_ins(self, memberships):
+        header = ("Email", "Role", "Perspective", "Organisation", "Password")
+        rows = [
+            (
+                membership.user.email,
+                str(Role(membership.role).label),
+                str(membership.perspective_label),
+                membership.organisation.name,
+                DEMO_PASSWORD,
+            )
+            for membership in memberships.values()
+        ]
+        widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+
+        def line(cells):
+            return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo sign-ins"))
+        self.stdout.write(line(header).rstrip())
+        self.stdout.write(line(["-" * width for width in widths]))
+        for row in rows:
+            self.stdout.write(line(row).rstrip())
+        self.stdout.write("")
+        self.stdout.write(f"Every demo account uses the password {DEMO_PASSWORD}")
+        self.stdout.write("(unless it was changed after the account was first seeded).")
+        self.stdout.write(f"Open {DEMO_URL} and sign in with any email above.")
+
+    def _say(self, message):
+        self.stdout.write(message)

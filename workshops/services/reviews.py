@@ -1,0 +1,270 @@
+"""Review rounds, comments, decisions and the two-key sign-off.
+
+Every function locks the round (or the module, when opening one) before reading the state it
+changes, so parallel approvals, a withdrawal racing an approval, or a double-clicked "open round"
+are serialised and leave one consistent outcome.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workshops.enums import Action, DecisionKind, RoundStatus
+from workshops.models import (
+    Comment,
+    Decision,
+    Module,
+    ModuleVersion,
+    Reviewer,
+    ReviewRound,
+)
+from workshops.models.reviews import content_hash_of
+from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, role_allows
+from workshops.signoff import sign_off_state
+
+from .contributions import contribution_record
+from .permissions import require
+
+
+def module_snapshot(module):
+    """The module's current text and settings as plain data, in order: what a round freezes."""
+    sections = module.sections.order_by("position", "pk")
+    return {
+        "module": {
+            "id": module.pk,
+            "title": module.title,
+            "learning_outcomes": module.learning_outcomes,
+            "planned_minutes": module.planned_minutes,
+        },
+        "sections": [
+            {
+                "id": section.pk,
+                "version": section.version,
+                "title": section.title,
+                "kind": section.kind,
+                "audience": section.audience,
+                "content_note": section.content_note,
+                "source_tags": list(section.source_tags),
+                "body": section.body,
+                "body_html": section.body_html,
+                "attribution": section.attribution,
+            }
+            for section in sections
+        ],
+    }
+
+
+def _log(*, actor, action, target, round):
+    contribution_record(
+        actor=actor,
+        action=action,
+        target=target,
+        workshop_id=round.module.workshop_id,
+        module_id=round.module_id,
+    )
+
+
+def _locked_round(round):
+    return (
+        ReviewRound.objects.select_for_update().select_related("version", "module").get(pk=round.pk)
+    )
+
+
+def _require_open(round):
+    if not round.is_open:
+        raise ValidationError(_("This review round has ended."))
+
+
+@transaction.atomic
+def review_round_open(*, module, reviewers, message="", due_date=None, actor):
+    """Freeze the module's sections into a new version and open a review round on it.
+
+    An open round whose reviewers asked for changes is closed as "changes requested" first; any
+    other open round must be withdrawn before a new one starts. Emails the reviewers after commit.
+    """
+    from workshops.tasks import review_round_opened_notify
+
+    organisation_id = module.workshop.organisation_id
+    require(actor, EDIT_CONTENT, organisation_id)
+    Module.objects.select_for_update().filter(pk=module.pk).first()
+    reviewers = list(reviewers)
+    if not reviewers:
+        raise ValidationError({"reviewers": _("Choose at least one reviewer.")})
+    for reviewer in reviewers:
+        if reviewer.organisation_id != organisation_id or reviewer.removed_at is not None:
+            raise ValidationError(
+                {"reviewers": _("Reviewers must be members of the organisation.")}
+            )
+        if not role_allows(reviewer.role, COMMENT):
+            raise ValidationError(
+                {"reviewers": _("%(name)s can't review.") % {"name": reviewer.user}}
+            )
+
+    current = ReviewRound.objects.select_for_update().filter(module=module, status=RoundStatus.OPEN)
+    for open_round in current:
+        if not open_round.decisions.filter(kind=DecisionKind.REQUEST_CHANGES).exists():
+            raise ValidationError(
+                _("Round %(number)s is still open. Withdraw it before opening a new one.")
+                % {"number": open_round.number}
+            )
+        open_round.status = RoundStatus.CHANGES_REQUESTED
+        open_round.closed_at = timezone.now()
+        open_round.save(update_fields=["status", "closed_at"])
+        _log(actor=actor, action=Action.REVIEW_CLOSE, target=open_round, round=open_round)
+
+    snapshot = module_snapshot(module)
+    if not snapshot["sections"]:
+        raise ValidationError(_("This module has no sections to review yet."))
+    version_number = (module.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    round_number = (module.review_rounds.aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            version = ModuleVersion.objects.create(
+                module=module,
+                number=version_number,
+                snapshot=snapshot,
+                content_hash=content_hash_of(snapshot),
+                frozen_by=actor,
+            )
+            round = ReviewRound.objects.create(
+                module=module,
+                number=round_number,
+                version=version,
+                opened_by=actor,
+                message=message,
+                due_date=due_date,
+            )
+    except IntegrityError:
+        raise ValidationError(_("A review round was opened on this module a moment ago.")) from None
+    Reviewer.objects.bulk_create(Reviewer(round=round, membership=r) for r in reviewers)
+    _log(actor=actor, action=Action.REVIEW_OPEN, target=round, round=round)
+    transaction.on_commit(lambda: review_round_opened_notify.delay(round.pk))
+    return round
+
+
+@transaction.atomic
+def review_round_withdraw(*, round, actor):
+    require(actor, EDIT_CONTENT, round.module.workshop.organisation_id)
+    round = _locked_round(round)
+    _require_open(round)
+    round.status = RoundStatus.WITHDRAWN
+    round.closed_at = timezone.now()
+    round.save(update_fields=["status", "closed_at"])
+    _log(actor=actor, action=Action.REVIEW_WITHDRAW, target=round, round=round)
+    return round
+
+
+@transaction.atomic
+def review_decide(*, round, kind, content_hash, reason="", actor):
+    """Record (or change) a reviewer's decision, then agree the version if the rule is met.
+
+    The decision names the hash of the version the reviewer read: a stale hash is refused, so an
+    approval can only ever be for the exact words frozen in this round.
+    """
+    from workshops.tasks import module_agreed_notify, review_decision_notify
+
+    require(actor, SIGN_OFF, round.module.workshop.organisation_id)
+    round = _locked_round(round)
+    _require_open(round)
+    if not round.reviewers.filter(membership=actor).exists():
+        raise ValidationError(_("Only the reviewers of this round can sign it off."))
+    if content_hash != round.version.content_hash:
+        raise ValidationError(
+            _("The text you read is not the text under review. Reload the page and read it again.")
+        )
+    if kind not in DecisionKind.values:
+        raise ValidationError({"kind": _("Choose approve or request changes.")})
+    reason = reason.strip()
+    if kind == DecisionKind.REQUEST_CHANGES and not reason:
+        raise ValidationError({"reason": _("Please say what should change.")})
+    decision, _created = Decision.objects.update_or_create(
+        round=round,
+        membership=actor,
+        defaults={
+            "kind": kind,
+            "reason": reason if kind == DecisionKind.REQUEST_CHANGES else "",
+            "perspective": actor.perspective,
+            "content_hash": content_hash,
+        },
+    )
+    action = (
+        Action.REVIEW_APPROVE if kind == DecisionKind.APPROVE else Action.REVIEW_REQUEST_CHANGES
+    )
+    _log(actor=actor, action=action, target=decision, round=round)
+    transaction.on_commit(lambda: review_decision_notify.delay(decision.pk))
+    if _agree_if_signed_off(round, actor=actor):
+        transaction.on_commit(lambda: module_agreed_notify.delay(round.pk))
+    return decision
+
+
+def round_sign_off_state(round):
+    organisation = round.module.workshop.organisation
+    return sign_off_state(
+        round.decisions.values_list("kind", "perspective", "content_hash"),
+        content_hash=round.version.content_hash,
+        family_carer_needed=organisation.family_carer_approvals_needed,
+        professional_needed=organisation.professional_approvals_needed,
+    )
+
+
+def _agree_if_signed_off(round, *, actor):
+    """Close the (locked) round as agreed when both keys are turned. True if it was agreed."""
+    if not round_sign_off_state(round).agreed:
+        return False
+    now = timezone.now()
+    round.status = RoundStatus.AGREED
+    round.closed_at = now
+    round.save(update_fields=["status", "closed_at"])
+    ModuleVersion.objects.filter(pk=round.version_id).update(agreed_at=now)
+    Module.all_objects.filter(pk=round.module_id).update(agreed_version=round.version_id)
+    _log(actor=actor, action=Action.REVIEW_AGREED, target=round, round=round)
+    return True
+
+
+@transaction.atomic
+def comment_add(*, round, body, section_id=None, quote="", parent=None, actor):
+    """Comment on a section of the frozen version, or reply to a comment. Emails the authors."""
+    from workshops.tasks import comment_notify
+
+    require(actor, COMMENT, round.module.workshop.organisation_id)
+    round = _locked_round(round)
+    _require_open(round)
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment first.")})
+    if parent is not None:
+        if parent.module_id != round.module_id:
+            raise ValidationError(_("That comment belongs to another module."))
+        section_id = parent.section_id
+        quote = ""
+    elif section_id is not None and round.version.section_snapshot(section_id) is None:
+        raise ValidationError({"section_id": _("That section is not part of this round.")})
+    comment = Comment.objects.create(
+        module=round.module,
+        round=round,
+        section_id=section_id,
+        parent=parent,
+        author=actor,
+        quote=quote.strip(),
+        body=body,
+    )
+    _log(actor=actor, action=Action.REVIEW_COMMENT, target=comment, round=round)
+    transaction.on_commit(lambda: comment_notify.delay(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def comment_set_resolved(*, comment, resolved, actor):
+    """Resolve a comment thread, or reopen it."""
+    require(actor, COMMENT, comment.module.workshop.organisation_id)
+    comment = Comment.objects.select_for_update().select_related("round__module").get(pk=comment.pk)
+    if comment.is_resolved == resolved:
+        return comment
+    comment.resolved_at = timezone.now() if resolved else None
+    comment.resolved_by = actor if resolved else None
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    action = Action.REVIEW_RESOLVE if resolved else Action.REVIEW_REOPEN
+    _log(actor=actor, action=action, target=comment, round=comment.round)
+    return comment
