@@ -104,6 +104,5 @@ def _member_list(client_for, members):
 )
 def test_list_page_query_count_same_for_one_and_twenty_items(client_for, page):
     one, twenty = page(client_for, 1), page(client_for, 20)
-    print(page.__name__, one, twenty)
 
     assert twenty == one, f"{page.__name__}: {one} queries for 1 item, {twenty} for 20"

@@ -52,5 +52,8 @@ def render_markdown(text: str) -> str:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = _HEADING_SHIFT[token.tag]
+        for child in token.children or ():
+            if child.type in ("s_open", "s_close"):
+                child.tag = "del"  # the parser writes <s>, which the allowlist does not keep
     html = _parser.renderer.render(tokens, _parser.options, {})
     return clean_html(html)

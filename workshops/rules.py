@@ -31,15 +31,15 @@ def role_allows(role, action):
 
 
 def organisation_of(obj):
-    """The organisation that owns a workshop, module, section, membership or organisation."""
-    from workshops.models import Module, Organisation, Section
+    """The organisation that owns an object: itself, or through its module or workshop."""
+    from workshops.models import Module, Organisation
 
     if obj is None or isinstance(obj, Organisation):
         return obj
-    if isinstance(obj, Section):
-        return obj.module.workshop.organisation
     if isinstance(obj, Module):
         return obj.workshop.organisation
+    if hasattr(obj, "module"):  # sections, review rounds, comments
+        return obj.module.workshop.organisation
     return obj.organisation
 
 

@@ -9,16 +9,22 @@ from django.http import Http404
 
 from workshops.attribution import words_by_author
 from workshops.balance import balance_of
+from workshops.enums import DecisionKind, RoundStatus
 from workshops.models import (
+    Comment,
     ContributionEntry,
+    Decision,
     Membership,
     Module,
+    ModuleVersion,
     Organisation,
+    ReviewRound,
     Section,
     SectionRevision,
     User,
     Workshop,
 )
+from workshops.rules import COMMENT, role_allows
 
 
 def _active_member_filter(user, prefix):
@@ -87,7 +93,7 @@ def module_get(*, user, pk):
     try:
         return (
             Module.objects.filter(workshop__in=workshops_visible(user))
-            .select_related("workshop__organisation")
+            .select_related("workshop__organisation", "agreed_version")
             .get(pk=pk)
         )
     except (Module.DoesNotExist, ValueError, TypeError):
@@ -266,3 +272,105 @@ def module_balance(*, module, sections, memberships):
         memberships=memberships,
     )
     return balances.get(None) or balance_of({}, {})
+
+
+# Reviews
+
+
+def review_candidates(*, organisation):
+    """Members who may review: everyone whose role can at least comment."""
+    members = Membership.active.filter(organisation=organisation).select_related("user")
+    return [m for m in members.order_by("user__full_name") if role_allows(m.role, COMMENT)]
+
+
+def review_round_get(*, user, pk):
+    try:
+        return (
+            ReviewRound.objects.filter(module__workshop__in=workshops_visible(user))
+            .select_related("module__workshop__organisation", "version", "opened_by__user")
+            .get(pk=pk)
+        )
+    except (ReviewRound.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def comment_get(*, user, pk):
+    try:
+        return (
+            Comment.objects.filter(module__workshop__in=workshops_visible(user))
+            .select_related("module__workshop__organisation", "round")
+            .get(pk=pk)
+        )
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def module_rounds(*, module):
+    return (
+        module.review_rounds.select_related("version", "opened_by__user")
+        .prefetch_related("decisions__membership__user", "reviewers__membership__user")
+        .order_by("-number")
+    )
+
+
+def open_round(*, module):
+    return module.review_rounds.filter(status=RoundStatus.OPEN).select_related("version").first()
+
+
+def round_comments(*, module):
+    """Every comment thread on the module, oldest first, replies attached, in two queries."""
+    comments = list(
+        Comment.objects.filter(module=module)
+        .select_related("author__user", "resolved_by__user", "round")
+        .order_by("created_at", "pk")
+    )
+    by_id = {c.pk: c for c in comments}
+    for comment in comments:
+        comment.thread = []
+    threads = []
+    for comment in comments:
+        if comment.parent_id and comment.parent_id in by_id:
+            by_id[comment.parent_id].thread.append(comment)
+        else:
+            threads.append(comment)
+    return threads
+
+
+def previous_version_for_round(*, round):
+    """What a round is compared with: the last agreed version before it, else the previous
+    round's version, else nothing."""
+    earlier = ModuleVersion.objects.filter(
+        module_id=round.module_id, number__lt=round.version.number
+    )
+    return (
+        earlier.filter(agreed_at__isnull=False).order_by("-number").first()
+        or earlier.order_by("-number").first()
+    )
+
+
+def module_version_get(*, module, number):
+    try:
+        return module.versions.get(number=number)
+    except (ModuleVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def agreed_stamp(*, version):
+    """The agreed version's sign-off: who approved it, credited as they chose, and when."""
+    if version is None or version.agreed_at is None:
+        return None
+    approvals = (
+        Decision.objects.filter(
+            round__version=version, kind=DecisionKind.APPROVE, content_hash=version.content_hash
+        )
+        .select_related("membership__user")
+        .order_by("decided_at")
+    )
+    return {
+        "version": version,
+        "agreed_at": version.agreed_at,
+        "signatories": [
+            {"name": d.membership.credit_name, "perspective": d.membership.perspective_label}
+            for d in approvals
+        ],
+    }

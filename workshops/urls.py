@@ -1,12 +1,17 @@
 from django.urls import path
 
-from workshops.views import content, history, log, members
+from workshops.views import content, history, log, members, reviews
 
 urlpatterns = [
     path("", members.home, name="home"),
     path("organisations/switch/", members.organisation_switch, name="organisation_switch"),
     path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
     path("preview/", content.markdown_preview, name="markdown_preview"),
+    path(
+        "account/emails/",
+        reviews.NotificationPreferenceView.as_view(),
+        name="notification_preferences",
+    ),
     # Organisation
     path("o/<int:org_id>/", content.WorkshopListView.as_view(), name="workshop_list"),
     path(
@@ -56,6 +61,18 @@ urlpatterns = [
     ),
     path(
         "modules/<int:pk>/sections/new/", content.SectionCreateView.as_view(), name="section_create"
+    ),
+    path(
+        "modules/<int:pk>/review/", reviews.ReviewRoundOpenView.as_view(), name="review_round_open"
+    ),
+    path("modules/<int:pk>/rounds/", reviews.ModuleRoundsView.as_view(), name="module_rounds"),
+    # Review rounds
+    path("rounds/<int:pk>/", reviews.ReviewRoundDetailView.as_view(), name="review_round_detail"),
+    path("rounds/<int:pk>/decide/", reviews.ReviewDecideView.as_view(), name="review_decide"),
+    path("rounds/<int:pk>/withdraw/", reviews.ReviewWithdrawView.as_view(), name="review_withdraw"),
+    path("rounds/<int:pk>/comments/", reviews.CommentAddView.as_view(), name="comment_add"),
+    path(
+        "comments/<int:pk>/resolve/", reviews.CommentResolveView.as_view(), name="comment_resolve"
     ),
     # Sections
     path("sections/<int:pk>/edit/", content.SectionEditView.as_view(), name="section_edit"),

@@ -9,6 +9,7 @@ checks that refuse an unsafe deployment.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from .env import email_settings, env_bool, env_list, env_str
 
@@ -120,6 +121,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Reminders go the day before a review is due; the task is safe to run more often.
+    "review-reminders": {
+        "task": "workshops.tasks.review_reminders_send",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 globals().update(email_settings(EMAIL_URL))

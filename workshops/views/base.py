@@ -44,3 +44,12 @@ class ScopedView(LoginRequiredMixin, View):
 
 def is_htmx(request):
     return request.headers.get("HX-Request") == "true"
+
+
+def add_service_errors(form, error):
+    """Show a service's ValidationError beside the fields it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -150,6 +150,8 @@ class ModuleDetailView(ScopedView):
             sections=sections,
             balance=balance,
             balance_people=balance.people(memberships),
+            open_round=selectors.open_round(module=self.object),
+            stamp=selectors.agreed_stamp(version=self.object.agreed_version),
         )
         template = (
             "partials/section_list.html" if is_htmx(request) else "workshops/module_detail.html"

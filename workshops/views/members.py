@@ -20,7 +20,7 @@ from workshops.models import Invitation
 from workshops.rules import MANAGE_MEMBERS, VIEW, can
 from workshops.services import members as member_services
 
-from .base import CURRENT_ORGANISATION_SESSION_KEY, ScopedView
+from .base import CURRENT_ORGANISATION_SESSION_KEY, ScopedView, add_service_errors
 
 
 @login_required
@@ -49,14 +49,6 @@ def _form_page(view, form, title, status=200):
 
 def _members_url(view):
     return reverse("member_list", kwargs={"org_id": view.organisation.pk})
-
-
-def _add_service_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class OrganisationScopedView(ScopedView):
@@ -92,7 +84,7 @@ class MemberInviteView(OrganisationScopedView):
                     organisation=self.object, actor=self.membership, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -124,7 +116,7 @@ class MemberEditView(OrganisationScopedView):
                     membership=member, actor=self.membership, **form.cleaned_data
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("member_list", org_id=org_id)

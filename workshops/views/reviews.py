@@ -1,0 +1,295 @@
+"""Review rounds: open, read, comment, decide, withdraw; round history and version diffs."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from workshops import selectors
+from workshops.attribution import word_diff
+from workshops.forms import (
+    CommentForm,
+    CompareForm,
+    DecisionForm,
+    NotificationPreferenceForm,
+    ReviewRoundOpenForm,
+)
+from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, VIEW, can
+from workshops.services import accounts as account_services
+from workshops.services import reviews as review_services
+
+from .base import ScopedView, add_service_errors
+
+
+def _errors_as_messages(request, error):
+    messages.error(request, " ".join(error.messages))
+
+
+class ReviewRoundOpenView(ScopedView):
+    permission = EDIT_CONTENT
+
+    def get_scoped_object(self):
+        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def _form(self, data=None):
+        candidates = selectors.review_candidates(organisation=self.organisation)
+        return ReviewRoundOpenForm(data, candidates=candidates)
+
+    def get(self, request, pk):
+        return self._render(self._form())
+
+    def post(self, request, pk):
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                round = review_services.review_round_open(
+                    module=self.object, actor=self.membership, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Round %(number)s is open. The reviewers have been emailed.")
+                    % {"number": round.number},
+                )
+                return redirect(round)
+        return self._render(form, status=400)
+
+    def _render(self, form, status=200):
+        context = self.get_context_data(
+            form=form,
+            title=_("Open a review round on “%(title)s”") % {"title": self.object.title},
+            module=self.object,
+            workshop=self.object.workshop,
+            back=self.object,
+            open_round=selectors.open_round(module=self.object),
+        )
+        return render(self.request, "workshops/review_open.html", context, status=status)
+
+
+class RoundScopedView(ScopedView):
+    def get_scoped_object(self):
+        return selectors.review_round_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        round = self.object
+        return super().get_context_data(
+            round=round, module=round.module, workshop=round.module.workshop, **kwargs
+        )
+
+
+class ReviewRoundDetailView(RoundScopedView):
+    permission = VIEW
+
+    def get(self, request, pk, decision_form=None, comment_form=None, status=200):
+        round = self.object
+        previous = selectors.previous_version_for_round(round=round)
+        threads = selectors.round_comments(module=round.module)
+        reviewer_ids = {r.membership_id for r in round.reviewers.all()}
+        sections = []
+        for section in round.version.sections:
+            old = previous.section_snapshot(section["id"]) if previous else None
+            sections.append(
+                {
+                    **section,
+                    "diff": word_diff(old["body"] if old else "", section["body"]),
+                    "is_new": previous is not None and old is None,
+                    "threads": [t for t in threads if t.section_id == section["id"]],
+                }
+            )
+        section_ids = {s["id"] for s in round.version.sections}
+        my_decision = round.decisions.filter(membership=self.membership).first()
+        context = self.get_context_data(
+            version=round.version,
+            previous=previous,
+            sections=sections,
+            general_threads=[t for t in threads if t.section_id not in section_ids],
+            open_items=[t for t in threads if not t.is_resolved and t.round.number < round.number],
+            decisions=round.decisions.select_related("membership__user"),
+            reviewers=round.reviewers.select_related("membership__user"),
+            state=review_services.round_sign_off_state(round),
+            is_reviewer=self.membership.pk in reviewer_ids,
+            can_sign_off=can(request.user, SIGN_OFF, self.organisation)
+            and self.membership.pk in reviewer_ids,
+            can_comment=can(request.user, COMMENT, self.organisation),
+            decision_form=decision_form
+            or DecisionForm(
+                initial={
+                    "content_hash": round.version.content_hash,
+                    "kind": my_decision.kind if my_decision else None,
+                    "reason": my_decision.reason if my_decision else "",
+                }
+            ),
+            comment_form=comment_form or CommentForm(),
+            my_decision=my_decision,
+            stamp=selectors.agreed_stamp(version=round.version),
+        )
+        return render(request, "workshops/review_round.html", context, status=status)
+
+
+class ReviewDecideView(RoundScopedView):
+    permission = SIGN_OFF
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                review_services.review_decide(
+                    round=self.object, actor=self.membership, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.object.refresh_from_db()
+                if self.object.status == "agreed":
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you. Both perspectives have signed off: "
+                            "this version is now agreed."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Thank you. Your decision is recorded."))
+                return redirect(self.object)
+        return ReviewRoundDetailView.get(self, request, pk, decision_form=form, status=400)
+
+
+class ReviewWithdrawView(RoundScopedView):
+    permission = EDIT_CONTENT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            review_services.review_round_withdraw(round=self.object, actor=self.membership)
+        except ValidationError as error:
+            _errors_as_messages(request, error)
+        else:
+            messages.success(request, _("The round has been withdrawn. Nothing was signed off."))
+        return redirect(self.object)
+
+
+class CommentAddView(RoundScopedView):
+    permission = COMMENT
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            parent = None
+            if data["parent_id"]:
+                parent = selectors.comment_get(user=request.user, pk=data["parent_id"])
+            try:
+                comment = review_services.comment_add(
+                    round=self.object,
+                    body=data["body"],
+                    quote=data["quote"],
+                    section_id=data["section_id"],
+                    parent=parent,
+                    actor=self.membership,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Comment added."))
+                return redirect(self.object.get_absolute_url() + f"#comment-{comment.pk}")
+        return ReviewRoundDetailView.get(self, request, pk, comment_form=form, status=400)
+
+
+class CommentResolveView(ScopedView):
+    permission = COMMENT
+    http_method_names = ["post"]
+
+    def get_scoped_object(self):
+        return selectors.comment_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        resolved = request.POST.get("resolved") == "1"
+        review_services.comment_set_resolved(
+            comment=self.object, resolved=resolved, actor=self.membership
+        )
+        messages.success(request, _("Marked as resolved.") if resolved else _("Reopened."))
+        return redirect(self.object.round.get_absolute_url() + f"#comment-{self.object.pk}")
+
+
+class ModuleRoundsView(ScopedView):
+    """Every round of a module with its decisions, and a diff between any two versions."""
+
+    permission = VIEW
+
+    def get_scoped_object(self):
+        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        module = self.object
+        rounds = list(selectors.module_rounds(module=module))
+        numbers = [r.version.number for r in rounds]
+        form = CompareForm(request.GET or None, versions=numbers)
+        comparison = None
+        if request.GET and form.is_valid():
+            old = selectors.module_version_get(module=module, number=form.cleaned_data["old"])
+            new = selectors.module_version_get(module=module, number=form.cleaned_data["new"])
+            comparison = _compare_versions(old, new)
+        context = self.get_context_data(
+            module=module,
+            workshop=module.workshop,
+            rounds=rounds,
+            compare_form=form,
+            comparison=comparison,
+            threads=selectors.round_comments(module=module),
+        )
+        return render(request, "workshops/module_rounds.html", context, status=200)
+
+
+def _compare_versions(old, new):
+    """Per section of either version: its heading and the word diff from old to new."""
+    rows = []
+    old_ids = {s["id"] for s in old.sections}
+    for section in new.sections:
+        before = old.section_snapshot(section["id"])
+        rows.append(
+            {
+                "title": section["title"],
+                "status": "changed" if before else "added",
+                "diff": word_diff(before["body"] if before else "", section["body"]),
+            }
+        )
+        old_ids.discard(section["id"])
+    for section in old.sections:
+        if section["id"] in old_ids:
+            rows.append(
+                {
+                    "title": section["title"],
+                    "status": "removed",
+                    "diff": word_diff(section["body"], ""),
+                }
+            )
+    return {"old": old, "new": new, "rows": rows}
+
+
+class NotificationPreferenceView(LoginRequiredMixin, View):
+    def get(self, request):
+        form = NotificationPreferenceForm(
+            initial={"email_notifications": request.user.email_notifications}
+        )
+        return render(request, "workshops/form_page.html", {"form": form, "title": _("Emails")})
+
+    def post(self, request):
+        form = NotificationPreferenceForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "workshops/form_page.html",
+                {"form": form, "title": _("Emails")},
+                status=400,
+            )
+        account_services.user_set_email_notifications(
+            user=request.user, email_notifications=form.cleaned_data["email_notifications"]
+        )
+        messages.success(request, _("Saved."))
+        return redirect("notification_preferences")
