@@ -34,6 +34,7 @@ import random
 import statistics
 import sys
 import time
+import warnings
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -47,6 +48,9 @@ _hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 os.environ["ALLOWED_HOSTS"] = ",".join([h for h in _hosts if h.strip()] + ["testserver"])
 # As deployed (docker-compose.yml): persistent connections, so a page view does not reconnect.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
+
+# WhiteNoise warns once that STATIC_ROOT was never collected; irrelevant to these pages.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 SEED = 20240611
 AUTHORS = 6
@@ -537,7 +541,12 @@ def main():
         print("\nInside each save, the pure-Python steps timed again on their own (median ms):")
         for part, values in parts.items():
             print(f"  {part:<20} {statistics.median(values):6.1f}")
-        print("SQL ms: median total time of the queries themselves (database round trips).")
+        print(
+            "queries: statements per save / per request as Django logs them, BEGIN and COMMIT "
+            "included. SQL ms: median of their summed execution times."
+        )
+        if args.profile:
+            print("Timings above ran under cProfile and are inflated: do not quote them.")
         connections.close_all()
     finally:
         try:

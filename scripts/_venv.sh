@@ -18,7 +18,7 @@ ensure_venv() {
 
     if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
         echo "Installing coprod and its test tools into .venv"
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+        .venv/bin/python -m pip install --quiet --quiet --disable-pip-version-check -e '.[test]'
         touch "$stamp"
     fi
 }

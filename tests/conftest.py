@@ -1,8 +1,9 @@
 """Shared fixtures: one organisation with a member of every role, and a small content tree.
 
-``make_world()`` builds a whole organisation (lead, co-trainer, workshop, module, a section, a
-deleted section and a pending invitation); the isolation tests build two and ask for one's objects as the other's
-members. Content goes through the services (see tests/factories).
+``make_world()`` builds a whole organisation: lead, co-trainer, workshop, module, a section, a
+deleted section, a pending invitation, an open review round with one comment, and a queued pack. The isolation
+tests build two and ask for one's objects as the other's members. Content goes through the
+services (see tests/factories).
 """
 
 from dataclasses import dataclass
@@ -15,12 +16,24 @@ from tests.factories import (
     MembershipFactory,
     ModuleFactory,
     OrganisationFactory,
+    PackFactory,
     SectionFactory,
     WorkshopFactory,
 )
 from workshops.enums import Perspective, Role
+from workshops.models import (
+    Comment,
+    Invitation,
+    Membership,
+    Module,
+    Organisation,
+    Pack,
+    ReviewRound,
+    Section,
+    Workshop,
+)
 from workshops.services import content as content_services
-from workshops.models import Invitation, Membership, Module, Organisation, Section, Workshop
+from workshops.services import reviews as review_services
 
 ROLES = (Role.LEAD, Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER)
 
@@ -37,6 +50,9 @@ class World:
     section: Section
     deleted_section: Section
     invitation: Invitation
+    review_round: ReviewRound
+    comment: Comment
+    pack: Pack
 
 
 @pytest.fixture
@@ -55,8 +71,25 @@ def make_world(db):
         deleted_section = SectionFactory(module=module, actor=lead, title="Deleted section")
         content_services.section_delete(section=deleted_section, actor=lead)
         invitation = InvitationFactory(organisation=organisation, invited_by=lead)
+        review_round = review_services.review_round_open(
+            module=module, reviewers=[lead, co_trainer], actor=lead
+        )
+        comment = review_services.comment_add(
+            round=review_round, body="Could we say this more gently?", actor=co_trainer
+        )
+        pack = PackFactory(workshop=workshop, requested_by=lead)
         return World(
-            organisation, lead, co_trainer, workshop, module, section, deleted_section, invitation
+            organisation,
+            lead,
+            co_trainer,
+            workshop,
+            module,
+            section,
+            deleted_section,
+            invitation,
+            review_round,
+            comment,
+            pack,
         )
 
     return make

@@ -7,7 +7,7 @@ restoring is where attribution meets the revision history.
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from workshops.attribution import (
@@ -491,6 +491,12 @@ def insertions_only(draw):
 
 @settings(max_examples=500, deadline=None)
 @given(insertions_only())
+@example(
+    (
+        [("a", "carer"), ("a", "lead"), ("a", "nurse")],
+        [([(0, ["new0"]), (2, ["new1"]), (5, ["new2"])], "editor1")],
+    )
+)
 def test_attribute_new_text_words_nobody_changed_keep_their_authors(case):
     original, saves = case
     # (word, author it must have) in text order; original words never change.
@@ -510,6 +516,8 @@ def test_attribute_new_text_words_nobody_changed_keep_their_authors(case):
 def test_attribute_new_text_insertions_around_repeated_words_keep_their_authors():
     # difflib's longest-block heuristic once matched "a a" to the wrong place here, taking the
     # last "a" from the nurse and giving the first to the editor.
-    runs = attribute_new_text("a a a", [["carer", 1], ["lead", 1], ["nurse", 1]], "Y a X a a Z", "E")
+    runs = attribute_new_text(
+        "a a a", [["carer", 1], ["lead", 1], ["nurse", 1]], "Y a X a a Z", "E"
+    )
 
     assert runs == [["E", 1], ["carer", 1], ["E", 1], ["lead", 1], ["nurse", 1], ["E", 1]]

@@ -54,19 +54,97 @@ def _opcodes(old_keys, new_keys):
     opcodes = []
     if start:
         opcodes.append(("equal", 0, start, 0, start))
-    # autojunk off: in long texts common words would otherwise be ignored and diffs go wrong.
-    matcher = difflib.SequenceMatcher(
-        a=old_keys[start : len(old_keys) - end],
-        b=new_keys[start : len(new_keys) - end],
-        autojunk=False,
+    middle = _middle_opcodes(
+        old_keys[start : len(old_keys) - end], new_keys[start : len(new_keys) - end]
     )
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in middle:
         opcodes.append((tag, i1 + start, i2 + start, j1 + start, j2 + start))
     if end:
         opcodes.append(
             ("equal", len(old_keys) - end, len(old_keys), len(new_keys) - end, len(new_keys))
         )
     return opcodes
+
+
+# Beyond this many steps a shortest edit script costs too much to find (a near-total rewrite of
+# a long text); difflib's faster heuristic answers instead.
+_SHORTEST_EDIT_STEP_BUDGET = 1_000_000
+
+
+def _middle_opcodes(a, b):
+    blocks = _shortest_edit_blocks(a, b)
+    if blocks is None:
+        # autojunk off: in long texts common words would otherwise be ignored and diffs go wrong.
+        return difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    opcodes = []
+    i = j = 0
+    for ai, bj, size in [*blocks, (len(a), len(b), 0)]:
+        if i < ai and j < bj:
+            opcodes.append(("replace", i, ai, j, bj))
+        elif i < ai:
+            opcodes.append(("delete", i, ai, j, bj))
+        elif j < bj:
+            opcodes.append(("insert", i, ai, j, bj))
+        i, j = ai + size, bj + size
+        if size:
+            opcodes.append(("equal", ai, i, bj, j))
+    return opcodes
+
+
+def _shortest_edit_blocks(a, b):
+    """Matching blocks (i, j, size) of a shortest edit script from a to b, by Myers' O(ND)
+    algorithm; None when finding it would take more than the step budget.
+
+    difflib matches the longest common block first, which in text with repeated words can leave
+    a word both texts share unmatched ("a a a" -> "Y a X a a Z" loses an "a"). A shortest script
+    never does, so the words nobody touched keep their authors.
+    """
+    n, m = len(a), len(b)
+    offset = n + m + 1
+    v = [0] * (2 * offset + 1)
+    trace = []  # v[-d..d] after each round d, to walk the script back
+    steps = 0
+    for d in range(n + m + 1):
+        for k in range(-d, d + 1, 2):
+            if k == -d or (k != d and v[offset + k - 1] < v[offset + k + 1]):
+                x = v[offset + k + 1]
+            else:
+                x = v[offset + k - 1] + 1
+            start = x
+            while x < n and x - k < m and a[x] == b[x - k]:
+                x += 1
+            steps += 1 + x - start
+            v[offset + k] = x
+            if x >= n and x - k >= m:
+                trace.append(v[offset - d : offset + d + 1])
+                return _blocks_from_trace(trace, n, m)
+        trace.append(v[offset - d : offset + d + 1])
+        if steps > _SHORTEST_EDIT_STEP_BUDGET:
+            return None
+    return None
+
+
+def _blocks_from_trace(trace, n, m):
+    blocks = []
+    x, y = n, m
+    for d in range(len(trace) - 1, 0, -1):
+        previous = trace[d - 1]  # v[k] of round d - 1 is previous[k + d - 1]
+        k = x - y
+        if k == -d or (k != d and previous[k - 1 + d - 1] < previous[k + 1 + d - 1]):
+            previous_k = k + 1  # reached by inserting b[y - 1]
+            previous_x = previous[previous_k + d - 1]
+            start_x = previous_x
+        else:
+            previous_k = k - 1  # reached by deleting a[x - 1]
+            previous_x = previous[previous_k + d - 1]
+            start_x = previous_x + 1
+        if x > start_x:
+            blocks.append((start_x, start_x - k, x - start_x))
+        x, y = previous_x, previous_x - previous_k
+    if x:
+        blocks.append((0, 0, x))
+    blocks.reverse()
+    return blocks
 
 
 def word_opcodes(old: list[str], new: list[str]):
@@ -88,8 +166,11 @@ def word_diff(old_text: str, new_text: str) -> list[tuple[str, str]]:
     """The difference as (kind, text) runs, kind being "same", "inserted" or "deleted"."""
     old, new = words(old_text), words(new_text)
     runs = []
-    # Shown to people, so every visible change counts, punctuation and capitals included.
-    for tag, i1, i2, j1, j2 in _opcodes(old, new):
+    # Shown to people, so every visible change counts, punctuation and capitals included; a
+    # change of Unicode normal form (NFC/NFD) is invisible, so it does not.
+    nfc_old = [unicodedata.normalize("NFC", w) for w in old]
+    nfc_new = [unicodedata.normalize("NFC", w) for w in new]
+    for tag, i1, i2, j1, j2 in _opcodes(nfc_old, nfc_new):
         if tag == "equal":
             runs.append(("same", " ".join(new[j1:j2])))
             continue

@@ -972,6 +972,10 @@ STARTER_WORKSHOP = {
     "organisation": RIVERSIDE,
     "title": "PBS introductory workshop for family carers",
     "author": HELEN,
+    # The first modules are already signed off by a family carer and a professional, so a new
+    # user can print a pack at once; the others are still drafts.
+    "agreed_modules": 3,
+    "review": {"opened_by": TOM, "approvals": (SAM, ANITA)},
     "audience": (
         "Parents and other family carers of children and young people (up to 18) with a "
         "learning (intellectual) disability whose behaviour challenges."
@@ -998,6 +1002,7 @@ HILLSIDE_WORKSHOP = {
     "organisation": HILLSIDE,
     "title": "Sleep and settling: a short workshop for family carers",
     "author": MAGGIE,
+    "agreed_modules": 0,
     "audience": "Family carers of disabled children for whom sleep is hard.",
     "description": (
         "Two short sessions by the family carers of Hillside, about why sleep can be hard and "

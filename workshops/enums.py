@@ -80,6 +80,7 @@ class Action(models.TextChoices):
     REVIEW_APPROVE = "review.approve", _("Approved")
     REVIEW_REQUEST_CHANGES = "review.request_changes", _("Changes requested")
     REVIEW_AGREED = "review.agreed", _("Module agreed")
+    PACK_REQUEST = "pack.request", _("Printable pack requested")
 
 
 class RoundStatus(models.TextChoices):

@@ -18,13 +18,32 @@ from workshops.enums import (
     SectionKind,
     SourceTag,
 )
+from workshops.models import PackKind
 
 # Control characters other than tab and newlines: invisible, never meant, and some databases
 # refuse them. Removed rather than refused so a paste from another program still saves.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _without_control_characters(data):
+    if hasattr(data, "lists"):
+        data = data.copy()
+        for key, values in list(data.lists()):
+            data.setlist(
+                key, [_CONTROL_CHARACTERS.sub("", v) if isinstance(v, str) else v for v in values]
+            )
+        return data
+    return {k: _CONTROL_CHARACTERS.sub("", v) if isinstance(v, str) else v for k, v in data.items()}
+
+
 class CleanTextMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Removed before the fields validate, so a NUL is not refused ("Null characters are not
+        # allowed") and a field of only control characters counts as empty.
+        if self.is_bound:
+            self.data = _without_control_characters(self.data)
+
     def clean(self):
         cleaned = super().clean()
         for name, value in cleaned.items():
@@ -287,3 +306,30 @@ class NotificationPreferenceForm(CrispyForm):
             "or a module you worked on is agreed."
         ),
     )
+
+
+class PackRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What to print"),
+        choices=PackKind.choices,
+        widget=forms.Select({"class": "form-select"}),
+    )
+    module = forms.TypedChoiceField(
+        label=_("Module (for a one-module handout)"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, modules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modules = {m.pk: m for m in modules}
+        self.fields["module"].choices = [("", "—")] + [(m.pk, m.title) for m in modules]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, module_id = cleaned.get("kind"), cleaned.get("module")
+        if kind == PackKind.MODULE_HANDOUT:
+            if module_id is None:
+                self.add_error("module", _("Choose the module to print."))
+            cleaned["module"] = self.modules.get(module_id)
+        else:
+            cleaned["module"] = None
+        return cleaned

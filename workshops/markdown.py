@@ -35,7 +35,7 @@ def _keep_safe_links(tag, attribute, value):
 
 def clean_html(html: str) -> str:
     """Clean HTML with the allowlist. Cleaning clean HTML again returns it unchanged."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -44,6 +44,10 @@ def clean_html(html: str) -> str:
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_keep_safe_links,
     )
+    # Parsing drops a newline straight after <pre> and the serialiser does not put it back, so
+    # each cleaning would eat one; write it the way HTML serialisation says. (The cleaner escapes
+    # "<" in text and attributes, so this only ever matches a real, attribute-less <pre> tag.)
+    return cleaned.replace("<pre>\n", "<pre>\n\n")
 
 
 def render_markdown(text: str) -> str:

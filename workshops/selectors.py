@@ -18,6 +18,7 @@ from workshops.models import (
     Module,
     ModuleVersion,
     Organisation,
+    Pack,
     ReviewRound,
     Section,
     SectionRevision,
@@ -374,3 +375,21 @@ def agreed_stamp(*, version):
             for d in approvals
         ],
     }
+
+
+# Packs
+
+
+def pack_get(*, user, pk):
+    try:
+        return (
+            Pack.objects.filter(workshop__in=workshops_visible(user))
+            .select_related("workshop__organisation", "module")
+            .get(pk=pk)
+        )
+    except (Pack.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def workshop_packs(*, workshop):
+    return workshop.packs.select_related("module", "requested_by__user").order_by("-created_at")

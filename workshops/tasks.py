@@ -13,6 +13,7 @@ from django.utils import timezone
 from workshops import notifications, selectors
 from workshops.enums import DecisionKind, RoundStatus
 from workshops.models import Comment, Decision, Invitation, ReviewRound
+from workshops.services.packs import pack_render
 
 logger = logging.getLogger(__name__)
 
@@ -154,3 +155,14 @@ def review_reminders_send():
             template="review_reminder",
             context={"round": round, "link": notifications.absolute_url(round.get_absolute_url())},
         )
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.PACK_RENDER_TIME_LIMIT,
+    time_limit=settings.PACK_RENDER_TIME_LIMIT + 30,
+)
+def pack_render_task(pack_id):
+    """Render one pack. A redelivered or repeated task finds it ready and does nothing."""
+    pack_render(pack_id=pack_id)

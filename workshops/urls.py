@@ -1,11 +1,11 @@
 from django.urls import path
 
-from workshops.views import content, history, log, members, reviews
+from workshops.views import content, history, log, members, packs, reviews
 
 urlpatterns = [
     path("", members.home, name="home"),
     path("organisations/switch/", members.organisation_switch, name="organisation_switch"),
-    path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    path("invitations/<slug:token>/", members.invitation_accept, name="invitation_accept"),
     path("preview/", content.markdown_preview, name="markdown_preview"),
     path(
         "account/emails/",
@@ -51,6 +51,11 @@ urlpatterns = [
     path(
         "workshops/<int:pk>/modules/new/", content.ModuleCreateView.as_view(), name="module_create"
     ),
+    path("workshops/<int:pk>/packs/", packs.WorkshopPacksView.as_view(), name="workshop_packs"),
+    path("workshops/<int:pk>/packs/new/", packs.PackRequestView.as_view(), name="pack_request"),
+    path("packs/<int:pk>/", packs.PackDetailView.as_view(), name="pack_detail"),
+    path("packs/<int:pk>/retry/", packs.PackRetryView.as_view(), name="pack_retry"),
+    path("packs/<int:pk>/download/", packs.PackDownloadView.as_view(), name="pack_download"),
     # Modules
     path("modules/<int:pk>/", content.ModuleDetailView.as_view(), name="module_detail"),
     path("modules/<int:pk>/edit/", content.ModuleEditView.as_view(), name="module_edit"),

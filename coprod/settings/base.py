@@ -105,6 +105,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Generated PDFs. Never served as media: every download goes through a permission check.
+PACKS_ROOT = Path(env_str("PACKS_ROOT", str(MEDIA_ROOT / "packs")))
+# A pack render is stopped after this many seconds, and its worker is replaced once it has used
+# this much memory (kilobytes), so one huge pack can't take the service down.
+PACK_RENDER_TIME_LIMIT = int(env_str("PACK_RENDER_TIME_LIMIT", "180"))
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env_str("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "600000"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -153,4 +159,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each layout step at INFO; only its warnings are worth reading.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -5,6 +5,8 @@ One rule, so there are no surprises:
 * People and organisations (``UserFactory``, ``OrganisationFactory``, ``MembershipFactory``,
   ``InvitationFactory``) create rows directly. They are the starting point every service needs
   (a service's ``actor`` is a membership), and the invitation service sends email.
+  ``PackFactory`` also creates its row directly: a pack is a generated artefact, and the service
+  would render a PDF.
 * Content (``WorkshopFactory``, ``ModuleFactory``, ``SectionFactory``) always goes through the
   services in ``workshops.services.content``, so every object made in a test has what a real one
   has: a position at the end of its parent, a first ``SectionRevision`` and a contribution log
@@ -26,7 +28,17 @@ from workshops.enums import (
     SectionAudience,
     SectionKind,
 )
-from workshops.models import Invitation, Membership, Module, Organisation, Section, User, Workshop
+from workshops.models import (
+    Invitation,
+    Membership,
+    Module,
+    Organisation,
+    Pack,
+    Section,
+    User,
+    Workshop,
+)
+from workshops.models.packs import PackKind, PackState
 from workshops.services import content as content_services
 
 PASSWORD = "correct-horse-battery-staple"
@@ -153,3 +165,18 @@ class SectionFactory(_ServiceFactory):
     def _create(cls, model_class, *, actor=None, module, **kwargs):
         actor = actor or default_actor(module.workshop.organisation)
         return content_services.section_create(module=module, actor=actor, **kwargs)
+
+
+class PackFactory(DjangoModelFactory):
+    """A queued attendee pack row (no file), requested by the workshop's first lead."""
+
+    class Meta:
+        model = Pack
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    module = None
+    kind = PackKind.ATTENDEE
+    content_key = factory.Sequence(lambda n: f"{n:064x}")
+    contents = factory.LazyFunction(list)
+    state = PackState.QUEUED
+    requested_by = factory.LazyAttribute(lambda o: default_actor(o.workshop.organisation))

@@ -1,6 +1,7 @@
 from .content import Module, Section, Workshop
 from .contributions import ContributionEntry
 from .organisations import Invitation, Membership, Organisation
+from .packs import Pack, PackKind, PackState
 from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
 from .revisions import SectionRevision
@@ -14,6 +15,9 @@ __all__ = [
     "Module",
     "ModuleVersion",
     "Organisation",
+    "Pack",
+    "PackKind",
+    "PackState",
     "ReviewRound",
     "Reviewer",
     "Section",

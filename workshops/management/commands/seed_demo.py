@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPLE, WORKSHOPS
-from workshops.enums import Role
+from workshops.enums import DecisionKind, Role
 from workshops.models import Membership, Organisation, User
 from workshops.services.content import module_create, section_create, workshop_create
+from workshops.services.reviews import review_decide, review_round_open
 
 
 class Command(BaseCommand):
@@ -29,7 +31,10 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with a known password under production "
                 "settings. Pass --allow-production if you really mean it."
             )
-        with transaction.atomic():
+        # The demo's review rounds and sign-offs are history, not news: their emails (sent once
+        # the transaction commits) go nowhere.
+        dummy_email = "django.core.mail.backends.dummy.EmailBackend"
+        with override_settings(EMAIL_BACKEND=dummy_email), transaction.atomic():
             organisations = {spec["name"]: self._organisation(spec) for spec in ORGANISATIONS}
             memberships = self._memberships(organisations)
             for spec in WORKSHOPS:
@@ -98,6 +103,7 @@ class Command(BaseCommand):
             actor=author(spec["author"]),
         )
         section_count = 0
+        modules = []
         for module_spec in spec["modules"]:
             module = module_create(
                 workshop=workshop,
@@ -106,6 +112,7 @@ class Command(BaseCommand):
                 planned_minutes=module_spec["planned_minutes"],
                 actor=author(module_spec["author"]),
             )
+            modules.append(module)
             for section_spec in module_spec["sections"]:
                 section_create(
                     module=module,
@@ -118,10 +125,27 @@ class Command(BaseCommand):
                     actor=author(section_spec["author"]),
                 )
                 section_count += 1
+        for module in modules[: spec["agreed_modules"]]:
+            self._agree(module, spec["review"], author)
         self._say(
             f"Created “{workshop}” in {organisation}: "
-            f"{len(spec['modules'])} modules, {section_count} sections."
+            f"{len(spec['modules'])} modules, {section_count} sections, "
+            f"{spec['agreed_modules']} agreed."
         )
+
+    def _agree(self, module, review, author):
+        """Sign a module off through a real review round: a family carer and a professional."""
+        reviewers = [author(email) for email in review["approvals"]]
+        round = review_round_open(
+            module=module, reviewers=reviewers, actor=author(review["opened_by"])
+        )
+        for reviewer in reviewers:
+            review_decide(
+                round=round,
+                kind=DecisionKind.APPROVE,
+                content_hash=round.version.content_hash,
+                actor=reviewer,
+            )
 
     def _print_sign_ins(self, memberships):
         header = ("Email", "Role", "Perspective", "Organisation", "Password")

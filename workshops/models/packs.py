@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PackKind(models.TextChoices):
+    MODULE_HANDOUT = "module_handout", _("Attendee handout for one module")
+    ATTENDEE = "attendee", _("Attendee pack")
+    FACILITATOR = "facilitator", _("Facilitator pack")
+
+
+class PackState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RENDERING = "rendering", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Pack(models.Model):
+    """A printable PDF made from agreed module versions: a cached artefact keyed by its inputs.
+
+    ``content_key`` hashes the agreed versions it contains, the pack template's version and the
+    WeasyPrint version, so asking again for an unchanged pack finds this row and its file.
+    """
+
+    workshop = models.ForeignKey(
+        "workshops.Workshop", on_delete=models.CASCADE, related_name="packs"
+    )
+    module = models.ForeignKey(
+        "workshops.Module", on_delete=models.CASCADE, null=True, blank=True, related_name="packs"
+    )
+    kind = models.CharField(max_length=20, choices=PackKind.choices)
+    content_key = models.CharField(max_length=64, unique=True)
+    # [{"module_id", "title", "version", "content_hash"}] in order: what this pack contains.
+    contents = models.JSONField(default=list)
+    state = models.CharField(max_length=20, choices=PackState.choices, default=PackState.QUEUED)
+    file_name = models.CharField(max_length=200, blank=True)
+    size_bytes = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        "workshops.Membership", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.workshop} ({self.state})"
+
+    def get_absolute_url(self):
+        return reverse("pack_detail", kwargs={"pk": self.pk})
+
+    @property
+    def path(self):
+        return settings.PACKS_ROOT / f"{self.content_key}.pdf"
+
+    @property
+    def is_stuck(self):
+        """Rendering for longer than any render may take: its worker died. It may be retried."""
+        if self.state != PackState.RENDERING or self.started_at is None:
+            return False
+        limit = timedelta(seconds=settings.PACK_RENDER_TIME_LIMIT + 60)
+        return timezone.now() - self.started_at > limit
+
+    @property
+    def can_retry(self):
+        return self.state == PackState.FAILED or self.is_stuck
+
+    @property
+    def is_working(self):
+        return self.state in (PackState.QUEUED, PackState.RENDERING) and not self.is_stuck

@@ -1,0 +1,151 @@
+"""What goes in a pack, and its HTML. Only agreed module versions are ever read here."""
+
+import hashlib
+import json
+
+import weasyprint
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from workshops import selectors
+from workshops.attribution import words_by_author
+from workshops.balance import balance_of
+from workshops.enums import Perspective, Role, SectionAudience, SectionKind
+from workshops.markdown import clean_html
+from workshops.models import ModuleVersion, PackKind
+
+from .fetcher import static_url
+
+# Bump when the pack templates or print stylesheet change, so cached packs are made again.
+PACK_TEMPLATE_VERSION = "1"
+
+_KIND_LABELS = dict(SectionKind.choices)
+
+
+def pack_contents(*, workshop, module=None):
+    """What a pack of the workshop (or one module) would contain now: the agreed version of each
+    module in order, and the titles of modules not yet agreed, which are left out."""
+    modules = workshop.modules.select_related("agreed_version").order_by("position", "pk")
+    if module is not None:
+        modules = modules.filter(pk=module.pk)
+    versions, not_agreed = [], []
+    for item in modules:
+        if item.agreed_version is None:
+            not_agreed.append(item.title)
+            continue
+        version = item.agreed_version
+        versions.append(
+            {
+                "module_id": item.pk,
+                "version_id": version.pk,
+                "title": version.snapshot["module"]["title"],
+                "version": version.number,
+                "content_hash": version.content_hash,
+            }
+        )
+    return {"versions": versions, "not_agreed": not_agreed}
+
+
+def pack_content_key(*, kind, workshop, module, contents):
+    """The cache key: the agreed versions, the template version and the WeasyPrint version."""
+    key = {
+        "kind": kind,
+        "workshop": workshop.pk,
+        "module": module.pk if module else None,
+        "versions": [(v["module_id"], v["content_hash"]) for v in contents["versions"]],
+        "template": PACK_TEMPLATE_VERSION,
+        "weasyprint": weasyprint.__version__,
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def _names_by_perspective(memberships):
+    names = {Perspective.FAMILY_CARER: [], Perspective.PROFESSIONAL: []}
+    for membership in memberships:
+        names[membership.perspective].append(membership.credit_name)
+    return names
+
+
+def pack_material(*, workshop, kind, contents, single_module=False, today=None):
+    """Everything the pack template shows, as plain data, from exactly the versions listed in
+    ``contents``. Section HTML is cleaned again here, so nothing but sanitised HTML can reach
+    the PDF even from an old snapshot."""
+    organisation = workshop.organisation
+    members = selectors.memberships_by_id(organisation=organisation)
+    include_facilitator_only = kind == PackKind.FACILITATOR
+    versions_by_id = {
+        v.pk: v
+        for v in ModuleVersion.objects.filter(
+            pk__in=[item["version_id"] for item in contents["versions"]],
+            module__workshop=workshop,
+            agreed_at__isnull=False,
+        )
+    }
+    modules, word_totals = [], {}
+    for item in contents["versions"]:
+        version = versions_by_id.get(item["version_id"])
+        if version is None:
+            continue
+        sections = []
+        for section in version.sections:
+            if section["audience"] == SectionAudience.FACILITATORS and not include_facilitator_only:
+                continue
+            sections.append(
+                {
+                    "id": section["id"],
+                    "title": section["title"],
+                    "kind": section["kind"],
+                    "kind_label": _KIND_LABELS.get(section["kind"], ""),
+                    "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,
+                    "content_note": section["content_note"],
+                    "body_html": clean_html(section["body_html"]),
+                }
+            )
+            for author, count in words_by_author(section["attribution"]).items():
+                word_totals[author] = word_totals.get(author, 0) + count
+        snapshot = version.snapshot["module"]
+        modules.append(
+            {
+                "id": version.module_id,
+                "anchor": f"module-{version.module_id}",
+                "title": snapshot["title"],
+                "learning_outcomes": [
+                    line.strip(" -*\t")
+                    for line in snapshot["learning_outcomes"].splitlines()
+                    if line.strip()
+                ],
+                "planned_minutes": snapshot["planned_minutes"],
+                "version": version.number,
+                "content_hash": version.content_hash,
+                "stamp": selectors.agreed_stamp(version=version),
+                "sections": sections,
+            }
+        )
+    trainers = [
+        m
+        for m in members.values()
+        if m.removed_at is None and m.role in (Role.CO_TRAINER, Role.LEAD)
+    ]
+    contributors = [members[pk] for pk in word_totals if pk in members]
+    balance = balance_of(word_totals, {pk: m.perspective for pk, m in members.items()})
+    return {
+        "kind": kind,
+        "kind_label": PackKind(kind).label,
+        "is_facilitator_pack": kind == PackKind.FACILITATOR,
+        "workshop": workshop,
+        "organisation": organisation,
+        "single_module": single_module,
+        "date": today or timezone.localdate(),
+        "modules": modules,
+        "contents": contents["versions"],
+        "not_agreed": contents["not_agreed"],
+        "trainers": _names_by_perspective(sorted(trainers, key=lambda m: m.credit_name)),
+        "contributors": _names_by_perspective(sorted(contributors, key=lambda m: m.credit_name)),
+        "authors_meta": ", ".join(sorted({m.credit_name for m in contributors})),
+        "balance": balance,
+        "stylesheet": static_url("packs/pack.css"),
+    }
+
+
+def pack_html(material) -> str:
+    return render_to_string("packs/pack.html", material)
