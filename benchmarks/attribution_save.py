@@ -445,6 +445,7 @@ def machine(connection):
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
     return {
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "python": platform.python_version(),
@@ -484,7 +485,7 @@ def main():
         info = machine(connection)
         print(
             f"Machine: {info['nproc']} CPUs, {info['cpu']}, Python {info['python']}, "
-            f"PostgreSQL {info['postgresql']}"
+            f"PostgreSQL {info['postgresql']}; load average {info['load']} at start"
         )
         print(
             f"Setup: migrate {migrate_seconds:.1f} s, data {build_seconds:.1f} s "
@@ -538,6 +539,8 @@ def main():
                 f"{statistics.median(sql):>7.1f} {'<' + str(row['target']) + ' ms':>8}  "
                 f"{'met (p95)' if row['ok'] else 'MISSED (p95)'}"
             )
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"Load average at the end: {load} (other work on the machine skews the tails).")
         print("\nInside each save, the pure-Python steps timed again on their own (median ms):")
         for part, values in parts.items():
             print(f"  {part:<20} {statistics.median(values):6.1f}")

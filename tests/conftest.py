@@ -1,7 +1,8 @@
 """Shared fixtures: one organisation with a member of every role, and a small content tree.
 
 ``make_world()`` builds a whole organisation: lead, co-trainer, workshop, module, a section, a
-deleted section, a pending invitation, an open review round with one comment, and a queued pack. The isolation
+deleted section and a pending invitation; ``with_review_and_pack=True`` adds an open review round
+on the module (with one comment) and a queued pack. The isolation
 tests build two and ask for one's objects as the other's members. Content goes through the
 services (see tests/factories).
 """
@@ -50,14 +51,15 @@ class World:
     section: Section
     deleted_section: Section
     invitation: Invitation
-    review_round: ReviewRound
-    comment: Comment
-    pack: Pack
+    # Only with make_world(with_review_and_pack=True):
+    review_round: ReviewRound | None = None
+    comment: Comment | None = None
+    pack: Pack | None = None
 
 
 @pytest.fixture
 def make_world(db):
-    def make(name=None):
+    def make(name=None, *, with_review_and_pack=False):
         organisation = OrganisationFactory(**({"name": name} if name else {}))
         lead = MembershipFactory(
             organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
@@ -71,26 +73,18 @@ def make_world(db):
         deleted_section = SectionFactory(module=module, actor=lead, title="Deleted section")
         content_services.section_delete(section=deleted_section, actor=lead)
         invitation = InvitationFactory(organisation=organisation, invited_by=lead)
-        review_round = review_services.review_round_open(
-            module=module, reviewers=[lead, co_trainer], actor=lead
+        world = World(
+            organisation, lead, co_trainer, workshop, module, section, deleted_section, invitation
         )
-        comment = review_services.comment_add(
-            round=review_round, body="Could we say this more gently?", actor=co_trainer
-        )
-        pack = PackFactory(workshop=workshop, requested_by=lead)
-        return World(
-            organisation,
-            lead,
-            co_trainer,
-            workshop,
-            module,
-            section,
-            deleted_section,
-            invitation,
-            review_round,
-            comment,
-            pack,
-        )
+        if with_review_and_pack:
+            world.review_round = review_services.review_round_open(
+                module=module, reviewers=[lead, co_trainer], actor=lead
+            )
+            world.comment = review_services.comment_add(
+                round=world.review_round, body="Could we say this more gently?", actor=co_trainer
+            )
+            world.pack = PackFactory(workshop=workshop, requested_by=lead)
+        return world
 
     return make
 

@@ -49,6 +49,13 @@ def _behind_the_apps_back(sql, params=()):
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def _execute_in_savepoint(*statements):
+    """Run (sql, params) statements in a savepoint, so a refusal leaves the test DB usable."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
 def _verify():
     stdout, stderr = io.StringIO(), io.StringIO()
     try:
@@ -64,9 +71,8 @@ def _verify():
 def test_contribution_entry_raw_update_is_refused(world):
     entry = _entries(world.organisation)[0]
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {TABLE} SET words_added = 999 WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError, match="append-only"):
+        _execute_in_savepoint((f"UPDATE {TABLE} SET words_added = 999 WHERE id = %s", [entry.pk]))
 
     entry.refresh_from_db()
     assert entry.words_added != 999
@@ -77,18 +83,18 @@ def test_contribution_entry_raw_delete_is_refused(world):
     before = len(_entries(world.organisation))
     entry = _entries(world.organisation)[-1]
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError, match="append-only"):
+        _execute_in_savepoint((f"DELETE FROM {TABLE} WHERE id = %s", [entry.pk]))
 
     assert len(_entries(world.organisation)) == before
 
 
 def test_contribution_entry_truncate_is_refused(world):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # else refused for pending checks
-            cursor.execute(f"TRUNCATE {TABLE}")
+    with pytest.raises(DatabaseError, match="append-only"):
+        _execute_in_savepoint(
+            ("SET CONSTRAINTS ALL IMMEDIATE", []),  # else refused for pending checks instead
+            (f"TRUNCATE {TABLE}", []),
+        )
 
     assert ContributionEntry.objects.filter(organisation=world.organisation).exists()
 
@@ -303,9 +309,9 @@ def test_migration_sqlite_trigger_refuses_update_and_delete():
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         database.execute("DELETE FROM workshops_contributionentry")
 
-    assert database.execute("SELECT id, words_added FROM workshops_contributionentry").fetchall() == [
-        (1, 3)
-    ]
+    assert database.execute(
+        "SELECT id, words_added FROM workshops_contributionentry"
+    ).fetchall() == [(1, 3)]
     for statement in append_only.SQLITE_DOWN:
         database.execute(statement)
     database.execute("DELETE FROM workshops_contributionentry")

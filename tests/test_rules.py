@@ -22,6 +22,17 @@ LEAD, CO_TRAINER, OBSERVER, EXTERNAL = (
     Role.EXTERNAL_SUPPORTER,
 )
 
+# Review rounds and packs included, so every view has something to ask for.
+@pytest.fixture
+def full_world(make_world):
+    return make_world(with_review_and_pack=True)
+
+
+@pytest.fixture
+def full_observer(full_world):
+    return MembershipFactory(organisation=full_world.organisation, role=Role.OBSERVER)
+
+
 TABLE = [
     (LEAD, "view", True),
     (LEAD, "edit_content", True),
@@ -174,6 +185,18 @@ def _refused_urls(world):
         ),
         ("GET", reverse("member_remove", kwargs={"org_id": org, "pk": member}), {}),
         ("POST", reverse("member_remove", kwargs={"org_id": org, "pk": member}), {}),
+        ("GET", reverse("review_round_open", kwargs={"pk": m}), {}),
+        (
+            "POST",
+            reverse("review_round_open", kwargs={"pk": m}),
+            {"reviewers": [world.co_trainer.pk]},
+        ),
+        ("POST", reverse("review_withdraw", kwargs={"pk": world.review_round.pk}), {}),
+        (
+            "POST",
+            reverse("review_decide", kwargs={"pk": world.review_round.pk}),
+            {"kind": "approve", "content_hash": world.review_round.version.content_hash},
+        ),
     ]
 
 
@@ -188,6 +211,10 @@ def _read_urls(world):
         reverse("section_authors", kwargs={"pk": world.section.pk}),
         reverse("member_list", kwargs={"org_id": org}),
         reverse("credit_preference", kwargs={"org_id": org}),
+        reverse("module_rounds", kwargs={"pk": world.module.pk}),
+        reverse("review_round_detail", kwargs={"pk": world.review_round.pk}),
+        reverse("workshop_packs", kwargs={"pk": world.workshop.pk}),
+        reverse("pack_detail", kwargs={"pk": world.pack.pk}),
     ]
 
 
@@ -204,11 +231,16 @@ def _state(world):
         world.co_trainer.role,
         world.co_trainer.removed_at,
         world.organisation.invitations.count(),
+        world.review_round.status,
+        world.review_round.decisions.count(),
+        world.review_round.number,
     )
 
 
-def test_observer_refused_on_every_write_view(client_for, world, observer):
-    client = client_for(observer)
+def test_observer_refused_on_every_write_view(client_for, full_world, full_observer):
+    world = full_world
+    world.review_round.refresh_from_db()
+    client = client_for(full_observer)
     before = _state(world)
 
     statuses = {
@@ -228,8 +260,9 @@ def test_observer_refusal_page_says_so(client_for, world, observer):
     assert page_heading(response) == "You can't do that here"
 
 
-def test_observer_reads_every_read_view(client_for, world, observer):
-    client = client_for(observer)
+def test_observer_reads_every_read_view(client_for, full_world, full_observer):
+    world = full_world
+    client = client_for(full_observer)
 
     statuses = {url: client.get(url).status_code for url in _read_urls(world)}
 

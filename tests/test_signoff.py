@@ -28,7 +28,14 @@ STALE_HASH = "b" * 64
 POLICIES = [(1, 1), (2, 1)]  # (family carers needed, professionals needed)
 
 TABLE = [
-    pytest.param(fc, pro, changes, need_fc, need_pro, id=f"fc{fc}-pro{pro}-changes{changes}-policy{need_fc}/{need_pro}")
+    pytest.param(
+        fc,
+        pro,
+        changes,
+        need_fc,
+        need_pro,
+        id=f"fc{fc}-pro{pro}-changes{changes}-policy{need_fc}/{need_pro}",
+    )
     for (need_fc, need_pro), fc, pro, changes in itertools.product(
         POLICIES, (0, 1, 2), (0, 1, 2), (0, 1)
     )
@@ -123,7 +130,9 @@ def _team(need_fc, need_pro):
     lead = MembershipFactory(
         organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
     )
-    module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead), actor=lead)
+    module = ModuleFactory(
+        workshop=WorkshopFactory(organisation=organisation, actor=lead), actor=lead
+    )
     SectionFactory(module=module, actor=lead)
     carers = MembershipFactory.create_batch(
         2, organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
@@ -160,7 +169,10 @@ def test_review_decide_agreement_matches_table(fc, pro, changes, need_fc, need_p
             # Once agreed the round is closed: a later approval is refused, not counted.
             with pytest.raises(ValidationError):
                 review_decide(
-                    round=round, kind=DecisionKind.APPROVE, content_hash=content_hash, actor=approver
+                    round=round,
+                    kind=DecisionKind.APPROVE,
+                    content_hash=content_hash,
+                    actor=approver,
                 )
         else:
             review_decide(

@@ -280,3 +280,8 @@ def words_by_author(runs) -> dict:
     for author, count in runs or ():
         totals[author] = totals.get(author, 0) + count
     return totals
+
+
+def token_opcodes(old_tokens, new_tokens):
+    """Opcodes between two token lists, compared exactly (for replaying an edit token by token)."""
+    return _opcodes(old_tokens, new_tokens)

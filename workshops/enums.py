@@ -81,6 +81,12 @@ class Action(models.TextChoices):
     REVIEW_REQUEST_CHANGES = "review.request_changes", _("Changes requested")
     REVIEW_AGREED = "review.agreed", _("Module agreed")
     PACK_REQUEST = "pack.request", _("Printable pack requested")
+    SESSION_CREATE = "session.create", _("Co-design session scheduled")
+    SESSION_EDIT = "session.edit", _("Co-design session record edited")
+    SESSION_END = "session.end", _("Co-design session ended")
+    SESSION_ATTEND = "session.attend", _("Attended a co-design session")
+    SECTION_LIVE_EDIT = "section.live_edit", _("Section written live")
+    TIME_LOG = "time.log", _("Time recorded")
 
 
 class RoundStatus(models.TextChoices):

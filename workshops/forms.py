@@ -18,7 +18,7 @@ from workshops.enums import (
     SectionKind,
     SourceTag,
 )
-from workshops.models import PackKind
+from workshops.models import PackKind, Payment, TimeActivity
 
 # Control characters other than tab and newlines: invisible, never meant, and some databases
 # refuse them. Removed rather than refused so a paste from another program still saves.
@@ -333,3 +333,60 @@ class PackRequestForm(forms.Form):
         else:
             cleaned["module"] = None
         return cleaned
+
+
+class SessionForm(CrispyForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput({"type": "datetime-local"})
+    )
+    agenda = forms.TypedMultipleChoiceField(
+        label=_("Modules to work on"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    facilitator = forms.TypedChoiceField(label=_("Facilitator"), coerce=int)
+
+    def __init__(self, *args, modules=(), members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modules = {m.pk: m for m in modules}
+        self.members = {m.pk: m for m in members}
+        self.fields["agenda"].choices = [(m.pk, m.title) for m in modules]
+        self.fields["facilitator"].choices = [(m.pk, m.user.full_name) for m in members]
+
+    def clean_agenda(self):
+        return [self.modules[pk] for pk in self.cleaned_data["agenda"]]
+
+    def clean_facilitator(self):
+        return self.members[self.cleaned_data["facilitator"]]
+
+
+class SessionRecordForm(CrispyForm):
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=20000, widget=forms.Textarea({"rows": 4})
+    )
+    decisions = forms.CharField(
+        label=_("Decisions"), required=False, max_length=20000, widget=forms.Textarea({"rows": 3})
+    )
+    actions = forms.CharField(
+        label=_("Actions (who does what)"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea({"rows": 3}),
+    )
+
+
+class TimeEntryForm(CrispyForm):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}))
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    activity = forms.ChoiceField(label=_("Activity"), choices=TimeActivity.choices)
+    payment = forms.ChoiceField(
+        label=_("Payment"),
+        choices=Payment.choices,
+        widget=forms.RadioSelect,
+        help_text=_("You can decline payment, for example if it could affect your benefits."),
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)
+
+
+class ConfirmSessionTimeForm(CleanTextMixin, forms.Form):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
+    payment = forms.ChoiceField(label=_("Payment"), choices=Payment.choices)

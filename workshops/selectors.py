@@ -6,11 +6,13 @@ it belongs to an organisation the user is not an active member of, so the two ca
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
 from workshops.attribution import words_by_author
 from workshops.balance import balance_of
 from workshops.enums import DecisionKind, RoundStatus
 from workshops.models import (
+    CoDesignSession,
     Comment,
     ContributionEntry,
     Decision,
@@ -22,6 +24,7 @@ from workshops.models import (
     ReviewRound,
     Section,
     SectionRevision,
+    TimeEntry,
     User,
     Workshop,
 )
@@ -393,3 +396,74 @@ def pack_get(*, user, pk):
 
 def workshop_packs(*, workshop):
     return workshop.packs.select_related("module", "requested_by__user").order_by("-created_at")
+
+
+# Co-design sessions and time
+
+
+def session_get(*, user, pk):
+    try:
+        return (
+            CoDesignSession.objects.filter(workshop__in=workshops_visible(user))
+            .select_related("workshop__organisation", "facilitator__user")
+            .get(pk=pk)
+        )
+    except (CoDesignSession.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def workshop_sessions(*, workshop):
+    return workshop.sessions.select_related("facilitator__user").order_by("-starts_at")
+
+
+def session_agenda_sections(*, session):
+    """The agenda's modules in order, each with its sections, in two queries."""
+    modules = list(session.agenda.order_by("position", "pk"))
+    sections = Section.objects.filter(module__in=modules).order_by("position", "pk")
+    by_module = {}
+    for section in sections:
+        by_module.setdefault(section.module_id, []).append(section)
+    for module in modules:
+        module.live_sections = by_module.get(module.pk, [])
+    return modules
+
+
+def session_present(*, session):
+    """Who is in the live room now (an open stay), once each."""
+    stays = session.attendance.filter(left_at__isnull=True).select_related("membership__user")
+    return list({stay.membership_id: stay.membership for stay in stays}.values())
+
+
+def attendance_minutes(*, session, now=None):
+    """Minutes each person spent in the session's rooms, counting overlapping stays once."""
+    now = now or timezone.now()
+    stays = {}
+    for stay in session.attendance.order_by("joined_at"):
+        stays.setdefault(stay.membership_id, []).append((stay.joined_at, stay.left_at or now))
+    minutes = {}
+    for membership_id, intervals in stays.items():
+        total, current_start, current_end = 0.0, None, None
+        for start, end in intervals:
+            if current_end is None or start > current_end:
+                if current_end is not None:
+                    total += (current_end - current_start).total_seconds()
+                current_start, current_end = start, end
+            else:
+                current_end = max(current_end, end)
+        if current_end is not None:
+            total += (current_end - current_start).total_seconds()
+        minutes[membership_id] = round(total / 60)
+    return minutes
+
+
+def time_entries(*, organisation, membership=None, start=None, end=None):
+    entries = TimeEntry.objects.filter(membership__organisation=organisation).select_related(
+        "membership__user", "session"
+    )
+    if membership is not None:
+        entries = entries.filter(membership=membership)
+    if start is not None:
+        entries = entries.filter(date__gte=start)
+    if end is not None:
+        entries = entries.filter(date__lte=end)
+    return entries.order_by("-date", "-pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops.views import content, history, log, members, packs, reviews
+from workshops.views import content, history, log, members, packs, reviews, sessions
 
 urlpatterns = [
     path("", members.home, name="home"),
@@ -45,6 +45,8 @@ urlpatterns = [
         log.ContributionSummaryView.as_view(),
         name="contribution_summary",
     ),
+    path("o/<int:org_id>/time/", sessions.TimeRecordsView.as_view(), name="time_records"),
+    path("o/<int:org_id>/time.csv", sessions.TimeRecordsCsvView.as_view(), name="time_records_csv"),
     # Workshops
     path("workshops/<int:pk>/", content.WorkshopDetailView.as_view(), name="workshop_detail"),
     path("workshops/<int:pk>/edit/", content.WorkshopEditView.as_view(), name="workshop_edit"),
@@ -56,6 +58,30 @@ urlpatterns = [
     path("packs/<int:pk>/", packs.PackDetailView.as_view(), name="pack_detail"),
     path("packs/<int:pk>/retry/", packs.PackRetryView.as_view(), name="pack_retry"),
     path("packs/<int:pk>/download/", packs.PackDownloadView.as_view(), name="pack_download"),
+    path(
+        "workshops/<int:pk>/sessions/",
+        sessions.WorkshopSessionsView.as_view(),
+        name="workshop_sessions",
+    ),
+    # Co-design sessions
+    path("sessions/<int:pk>/", sessions.SessionDetailView.as_view(), name="session_detail"),
+    path(
+        "sessions/<int:pk>/presence/",
+        sessions.SessionPresenceView.as_view(),
+        name="session_presence",
+    ),
+    path("sessions/<int:pk>/record/", sessions.SessionRecordView.as_view(), name="session_record"),
+    path("sessions/<int:pk>/end/", sessions.SessionEndView.as_view(), name="session_end"),
+    path(
+        "sessions/<int:pk>/confirm-time/",
+        sessions.SessionConfirmTimeView.as_view(),
+        name="session_confirm_time",
+    ),
+    path(
+        "sessions/<int:pk>/sections/<int:section_id>/live/",
+        sessions.LiveSectionView.as_view(),
+        name="live_section",
+    ),
     # Modules
     path("modules/<int:pk>/", content.ModuleDetailView.as_view(), name="module_detail"),
     path("modules/<int:pk>/edit/", content.ModuleEditView.as_view(), name="module_edit"),

@@ -5,8 +5,16 @@ from .packs import Pack, PackKind, PackState
 from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
 from .revisions import SectionRevision
+from .sessions import Attendance, CoDesignSession, LiveDocument
+from .time import Payment, TimeActivity, TimeEntry
 
 __all__ = [
+    "Attendance",
+    "CoDesignSession",
+    "LiveDocument",
+    "Payment",
+    "TimeActivity",
+    "TimeEntry",
     "Comment",
     "ContributionEntry",
     "Decision",

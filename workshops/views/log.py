@@ -62,7 +62,7 @@ class _Echo:
         return value
 
 
-def _csv_safe(value):
+def csv_safe(value):
     """Spreadsheets run cells that start with these as formulas; a leading ' stops that."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -84,7 +84,7 @@ class ContributionLogCsvView(ContributionLogMixin):
                     [
                         entry.pk,
                         timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
-                        _csv_safe(entry.membership.user.full_name),
+                        csv_safe(entry.membership.user.full_name),
                         entry.perspective,
                         entry.action,
                         entry.target_type,

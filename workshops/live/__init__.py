@@ -1,0 +1,1 @@
+"""Live co-design rooms: several people writing one section at once, over websockets."""

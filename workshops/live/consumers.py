@@ -1,0 +1,118 @@
+"""The websocket of a live room. Speaks the y-websocket protocol (binary frames: sync and
+awareness messages) with Yjs in the browser.
+
+Access is decided before anything is sent: the connection is accepted only to be closed at once
+with code 4403 (so the browser stops retrying) when the person may not see the section; a person
+who may see but not edit it (an observer, or after the session ended) receives the document and
+others' changes, and anything they send is ignored.
+"""
+
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from pycrdt import create_sync_message, handle_sync_message
+
+from workshops import selectors
+from workshops.rules import EDIT_CONTENT, can, membership_of
+from workshops.services.sessions import attendance_join, attendance_leave
+
+from . import hub
+from .rooms import AWARENESS, STEP1, SYNC, parse_message, update_message
+
+logger = logging.getLogger(__name__)
+
+REFUSED = 4403
+
+
+def group_name(section_id):
+    return f"live-section-{section_id}"
+
+
+async def broadcast_update(section_id, update, sender=None):
+    await get_channel_layer().group_send(
+        group_name(section_id),
+        {"type": "room.message", "message": update_message(update), "sender": sender},
+    )
+
+
+def live_access(user, session_id, section_id):
+    """(session, membership, can_write) if the user may join this section's room, else None."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        session = selectors.session_get(user=user, pk=session_id)
+        section = selectors.section_get(user=user, pk=section_id)
+    except Exception:  # Http404: not theirs, or not there
+        return None
+    if not session.agenda.filter(pk=section.module_id).exists():
+        return None
+    membership = membership_of(user, session.workshop.organisation)
+    if membership is None:
+        return None
+    can_write = not session.is_ended and can(user, EDIT_CONTENT, section)
+    return session, membership, can_write
+
+
+class LiveSectionConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.section_id = kwargs["section_id"]
+        self.handle = None
+        access = await database_sync_to_async(live_access)(
+            self.scope["user"], kwargs["session_id"], self.section_id
+        )
+        await self.accept()
+        if access is None:
+            await self.close(code=REFUSED)
+            return
+        self.session, self.membership, self.can_write = access
+        self.handle = await hub.join(self.section_id)
+        await self.channel_layer.group_add(group_name(self.section_id), self.channel_name)
+        self.attendance = await database_sync_to_async(attendance_join)(
+            session=self.session, membership=self.membership
+        )
+        async with self.handle.lock:
+            await self.send(bytes_data=create_sync_message(self.handle.room.doc))
+
+    async def disconnect(self, code):
+        if self.handle is None:
+            return
+        await self.channel_layer.group_discard(group_name(self.section_id), self.channel_name)
+        await database_sync_to_async(attendance_leave)(attendance_id=self.attendance.pk)
+        await hub.leave(self.section_id, lambda update: broadcast_update(self.section_id, update))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.handle is None or not bytes_data:
+            return
+        try:
+            kind, sync_type, payload = parse_message(bytes_data)
+        except (IndexError, ValueError):
+            logger.info("Ignored a malformed message on section %s", self.section_id)
+            return
+        if kind == SYNC and sync_type == STEP1:
+            async with self.handle.lock:
+                reply = handle_sync_message(bytes_data[1:], self.handle.room.doc)
+            await self.send(bytes_data=reply)
+        elif kind == SYNC:
+            if not self.can_write:
+                return
+            async with self.handle.lock:
+                try:
+                    changed = self.handle.room.apply_update(payload, self.membership.pk)
+                except Exception:
+                    logger.info("Ignored an update that would not apply on %s", self.section_id)
+                    return
+                if changed:
+                    self.handle.last_change = hub.time.monotonic()
+            await broadcast_update(self.section_id, payload, sender=self.channel_name)
+        elif kind == AWARENESS:
+            await self.channel_layer.group_send(
+                group_name(self.section_id),
+                {"type": "room.message", "message": bytes_data, "sender": self.channel_name},
+            )
+
+    async def room_message(self, event):
+        if event.get("sender") != self.channel_name:
+            await self.send(bytes_data=event["message"])
