@@ -8,6 +8,7 @@ that can only appear as real HTML (``<script``, ``<style``, ``<iframe``, ``<img`
 checked on the raw output as well.
 """
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -242,7 +243,7 @@ _PIECES = st.sampled_from(
 hostile_text = st.lists(_PIECES, max_size=40).map("".join)
 
 _hypothesis = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

@@ -33,8 +33,7 @@ def _keep_safe_links(tag, attribute, value):
     return value
 
 
-def clean_html(html: str) -> str:
-    """Clean HTML with the allowlist. Cleaning clean HTML again returns it unchanged."""
+def _clean_once(html):
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -48,6 +47,13 @@ def clean_html(html: str) -> str:
     # each cleaning would eat one; write it the way HTML serialisation says. (The cleaner escapes
     # "<" in text and attributes, so this only ever matches a real, attribute-less <pre> tag.)
     return cleaned.replace("<pre>\n", "<pre>\n\n")
+
+
+def clean_html(html: str) -> str:
+    """Clean HTML with the allowlist. Cleaning clean HTML again returns it unchanged."""
+    # Malformed HTML (an <a> in a <select> in an <a>) can parse into a tree whose serialisation
+    # parses differently; cleaning the serialisation once more settles it.
+    return _clean_once(_clean_once(html))
 
 
 def render_markdown(text: str) -> str:

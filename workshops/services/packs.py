@@ -96,7 +96,8 @@ def _claim(pack_id):
     """Mark the pack as rendering, unless it is ready (or gone). Returns it, or None."""
     with transaction.atomic():
         pack = (
-            Pack.objects.select_for_update()
+            # "of": the module join is an outer one, which PostgreSQL can't lock.
+            Pack.objects.select_for_update(of=("self",))
             .select_related("workshop__organisation", "module")
             .filter(pk=pack_id)
             .first()

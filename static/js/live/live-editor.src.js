@@ -9,6 +9,7 @@
 
 import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
+import { removeAwarenessStates } from "y-protocols/awareness";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import { Compartment, EditorState, Prec } from "@codemirror/state";
 import { EditorView, drawSelection, highlightSpecialChars, keymap } from "@codemirror/view";
@@ -38,7 +39,15 @@ const DEFAULT_COLOUR = "#0b6e4f";
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 const HEX_COLOUR_LIGHT = /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/;
 
+// Perspective keys as the server names them, in the words a cursor label shows.
+const PERSPECTIVE_WORDS = { family_carer: "family carer", professional: "professional" };
+
 const instances = [];
+
+function perspectiveWords(perspective) {
+  if (!perspective) return "";
+  return PERSPECTIVE_WORDS[perspective] || String(perspective).replace(/_/g, " ");
+}
 
 function safeColour(colour) {
   return typeof colour === "string" && HEX_COLOUR.test(colour) ? colour : DEFAULT_COLOUR;
@@ -79,19 +88,25 @@ function sanitiseRemoteUsers(awareness) {
   });
 }
 
+// A server that only relays awareness messages does not tell a newcomer who is already there, so
+// when someone new appears we announce ourselves once more (they do the same; it stops there,
+// because by then each knows the other and an already-known peer is "updated", not "added").
+function answerNewcomers(awareness) {
+  awareness.on("change", ({ added }, origin) => {
+    if (origin === "local") return;
+    const newcomers = added.filter((clientId) => clientId !== awareness.clientID);
+    const own = awareness.getLocalState();
+    if (newcomers.length > 0 && own !== null) awareness.setLocalState({ ...own });
+  });
+}
+
+// The container draws the border (see static/css/coprod.css); this only adds what CodeMirror lacks.
 const editorTheme = EditorView.theme({
-  "&": {
-    backgroundColor: "#fff",
-    border: "1px solid #6c757d",
-    borderRadius: "0.375rem",
-    fontSize: "1rem",
-  },
+  "&": { fontSize: "1rem", minHeight: "inherit" },
   "&.cm-focused": { outline: "3px solid #0b5ed7", outlineOffset: "2px" },
-  ".cm-scroller": { fontFamily: "inherit", lineHeight: "1.6" },
+  ".cm-scroller": { fontFamily: "inherit", lineHeight: "1.6", minHeight: "inherit" },
   ".cm-content": { minHeight: "16rem", padding: "0.5rem 0.75rem" },
-  "&.cm-editor[aria-readonly=true], &.cm-editor .cm-content[aria-readonly=true]": {
-    backgroundColor: "#f8f9fa",
-  },
+  ".cm-content[aria-readonly=true]": { backgroundColor: "#f8f9fa" },
 });
 
 /**
@@ -134,13 +149,16 @@ function mount(options) {
 
   const colour = safeColour(user.colour || user.color);
   const name = user.name || "Someone";
-  provider.awareness.setLocalStateField("user", {
-    name: user.perspective ? `${name} (${user.perspective})` : name,
+  const perspective = perspectiveWords(user.perspective);
+  const awarenessUser = {
+    name: perspective ? `${name} (${perspective})` : name,
     color: colour,
     colorLight: `${colour}33`,
     perspective: user.perspective || "",
-  });
+  };
+  provider.awareness.setLocalStateField("user", awarenessUser);
   sanitiseRemoteUsers(provider.awareness);
+  answerNewcomers(provider.awareness);
 
   // Editable only once the room's text has arrived: typing into an empty, unsynced document would
   // put the words somewhere unexpected once the real text shows up.
@@ -283,8 +301,18 @@ function mount(options) {
       provider.connect(); // try now rather than after the back-off
     }
   };
+  // Leaving the page: take our cursor away now rather than after the 30 s awareness time-out.
+  const onPageHide = () => {
+    removeAwarenessStates(provider.awareness, [doc.clientID], "page hidden");
+  };
+  // Back from the back/forward cache: show our cursor again.
+  const onPageShow = (event) => {
+    if (event.persisted && !stopped) provider.awareness.setLocalStateField("user", awarenessUser);
+  };
   window.addEventListener("offline", onOffline);
   window.addEventListener("online", onOnline);
+  window.addEventListener("pagehide", onPageHide);
+  window.addEventListener("pageshow", onPageShow);
 
   const instance = {
     doc,
@@ -307,6 +335,8 @@ function mount(options) {
       destroyed = true;
       window.removeEventListener("offline", onOffline);
       window.removeEventListener("online", onOnline);
+      window.removeEventListener("pagehide", onPageHide);
+      window.removeEventListener("pageshow", onPageShow);
       ytext.unobserve(syncTextarea);
       syncTextarea();
       provider.destroy();

@@ -1,0 +1,420 @@
+"""Review emails: who gets them, what they say, and that they only leave after the change commits.
+
+The services enqueue their emails with ``transaction.on_commit``; the tests run those callbacks
+with ``django_capture_on_commit_callbacks(execute=True)`` and Celery runs the task in-process.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import MembershipFactory, ModuleFactory, SectionFactory
+from workshops.enums import DecisionKind, Perspective, Role
+from workshops.models import ReviewRound
+from workshops.services.members import membership_remove
+from workshops.services.reviews import comment_add, review_decide, review_round_open
+from workshops.tasks import review_reminders_send
+
+# Family carers write like people talk: apostrophes, quotes and ampersands must reach a
+# plain-text email as typed, not as HTML entities.
+MODULE_TITLE = "Sleep, food & routines"
+COMMENT_BODY = "Could we say he's “telling us” something, not that he's 'naughty'?"
+COMMENT_QUOTE = "it's his way of telling us"
+REASON = "Please don't call it 'bad behaviour' & add the parent's view."
+
+
+@pytest.fixture
+def carer(world):
+    return world.co_trainer
+
+
+@pytest.fixture
+def professional(world):
+    return MembershipFactory(
+        organisation=world.organisation, role=Role.CO_TRAINER, perspective=Perspective.PROFESSIONAL
+    )
+
+
+def _module(world, title=MODULE_TITLE):
+    """A module written by the lead and the family-carer co-trainer: its two authors."""
+    module = ModuleFactory(workshop=world.workshop, actor=world.lead, title=title)
+    SectionFactory(module=module, actor=world.co_trainer, body="What behaviour can tell us.")
+    SectionFactory(module=module, actor=world.lead, body="Keeping a sleep diary.")
+    return module
+
+
+@pytest.fixture
+def module(world):
+    return _module(world)
+
+
+@pytest.fixture
+def round(world, module, carer, professional, observer):
+    """An open round; its own opening emails are not part of what the tests look at."""
+    return review_round_open(
+        module=module, reviewers=[carer, professional, observer], actor=world.lead
+    )
+
+
+def _emails(subject):
+    return [m for m in mail.outbox if m.subject == subject]
+
+
+def _recipients(messages):
+    return sorted(address for m in messages for address in m.to)
+
+
+def _emails_of(*memberships):
+    return sorted(m.user.email for m in memberships)
+
+
+def _approve(round, actor):
+    return review_decide(
+        round=round, kind=DecisionKind.APPROVE, content_hash=round.version.content_hash, actor=actor
+    )
+
+
+# Opening a round
+
+
+def test_round_open_emails_each_reviewer_with_link(
+    world, module, carer, professional, observer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        round = review_round_open(
+            module=module, reviewers=[carer, professional, observer], actor=world.lead
+        )
+
+    link = settings.SITE_URL.rstrip("/") + f"/rounds/{round.pk}/"
+    assert _recipients(mail.outbox) == _emails_of(carer, professional, observer)
+    for message in mail.outbox:
+        assert len(message.to) == 1
+        assert message.subject == f"Please review “{MODULE_TITLE}” (round 1)"
+        assert message.body.splitlines().count(link) == 1
+        assert [alternative.mimetype for alternative in message.alternatives] == ["text/html"]
+        assert message.alternatives[0].content.count(f'href="{link}"') == 1
+
+
+def test_round_open_email_text_keeps_module_title_as_typed(
+    world, module, carer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        review_round_open(module=module, reviewers=[carer], actor=world.lead)
+
+    (message,) = mail.outbox
+    assert message.body.count(f"review “{MODULE_TITLE}” in {world.workshop.title}") == 1
+    assert message.body.count("&amp;") == 0
+
+
+def test_round_open_email_not_sent_to_reviewer_who_turned_emails_off(
+    world, module, carer, professional, observer, django_capture_on_commit_callbacks
+):
+    observer.user.email_notifications = False
+    observer.user.save(update_fields=["email_notifications"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_round_open(
+            module=module, reviewers=[carer, professional, observer], actor=world.lead
+        )
+
+    assert _recipients(mail.outbox) == _emails_of(carer, professional)
+
+
+def test_round_open_rolled_back_sends_nothing(
+    world, module, carer, professional, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            review_round_open(module=module, reviewers=[carer, professional], actor=world.lead)
+            raise RuntimeError("Something failed after the round was written.")
+
+    assert callbacks == []
+    assert mail.outbox == []
+    assert ReviewRound.objects.filter(module=module).count() == 0
+
+
+# Comments and decisions
+
+
+def test_comment_emails_module_authors_except_commenter(
+    world, round, carer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_add(round=round, body=COMMENT_BODY, quote=COMMENT_QUOTE, actor=carer)
+
+    # The carer wrote a section too, but does not hear about their own comment.
+    assert _recipients(mail.outbox) == _emails_of(world.lead)
+    (message,) = mail.outbox
+    assert message.subject == f"New comment on “{MODULE_TITLE}”"
+
+
+def test_comment_email_text_has_comment_and_quote_as_typed(
+    world, round, carer, observer, django_capture_on_commit_callbacks
+):
+    section_id = round.version.sections[0]["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_add(
+            round=round,
+            body=COMMENT_BODY,
+            quote=COMMENT_QUOTE,
+            section_id=section_id,
+            actor=observer,
+        )
+
+    assert _recipients(mail.outbox) == _emails_of(world.lead, carer)
+    link = settings.SITE_URL.rstrip("/") + f"/rounds/{round.pk}/#comment-{comment.pk}"
+    for message in mail.outbox:
+        lines = message.body.splitlines()
+        assert lines.count(COMMENT_BODY) == 1
+        assert lines.count(f"  “{COMMENT_QUOTE}”") == 1
+        assert lines.count(link) == 1
+        html = message.alternatives[0].content
+        assert html.count("he&#x27;s “telling us” something") == 1
+
+
+def test_comment_email_not_sent_to_removed_author(
+    world, round, carer, observer, django_capture_on_commit_callbacks
+):
+    membership_remove(membership=carer, actor=world.lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_add(round=round, body=COMMENT_BODY, actor=observer)
+
+    assert _recipients(mail.outbox) == _emails_of(world.lead)
+
+
+def test_comment_email_not_sent_to_author_who_turned_emails_off(
+    world, round, carer, observer, django_capture_on_commit_callbacks
+):
+    carer.user.email_notifications = False
+    carer.user.save(update_fields=["email_notifications"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_add(round=round, body=COMMENT_BODY, actor=observer)
+
+    assert _recipients(mail.outbox) == _emails_of(world.lead)
+
+
+def test_comment_rolled_back_sends_nothing(round, observer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            comment_add(round=round, body=COMMENT_BODY, actor=observer)
+            raise RuntimeError("Something failed after the comment was written.")
+
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+def test_request_changes_emails_authors_with_reason(
+    world, round, carer, professional, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        review_decide(
+            round=round,
+            kind=DecisionKind.REQUEST_CHANGES,
+            content_hash=round.version.content_hash,
+            reason=REASON,
+            actor=professional,
+        )
+
+    assert _recipients(mail.outbox) == _emails_of(world.lead, carer)
+    for message in mail.outbox:
+        assert message.subject == (
+            f"{professional.user.full_name} asked for changes to “{MODULE_TITLE}”"
+        )
+        assert message.body.splitlines().count(REASON) == 1
+
+
+# Agreement
+
+
+def test_agreement_emails_everyone_on_module_once_each(
+    world, round, carer, professional, observer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(round, carer)
+        _approve(round, professional)
+
+    agreed = _emails(f"“{MODULE_TITLE}” is agreed")
+    # Authors (the lead and the carer) and reviewers (carer, professional, observer).
+    assert _recipients(agreed) == _emails_of(world.lead, carer, professional, observer)
+    round.version.refresh_from_db()
+    date = timezone.localtime(round.version.agreed_at)
+    stamp = (
+        f"“{MODULE_TITLE}” is agreed: version 1 was signed off on "
+        f"{date.day} {date.strftime('%B')} {date.year} by {carer.user.full_name} "
+        f"(family carer) and {professional.user.full_name} (professional)."
+    )
+    for message in agreed:
+        assert message.body.splitlines().count(stamp) == 1
+        assert [alternative.mimetype for alternative in message.alternatives] == ["text/html"]
+
+
+def test_agreement_email_not_sent_to_person_who_turned_emails_off(
+    world, round, carer, professional, observer, django_capture_on_commit_callbacks
+):
+    observer.user.email_notifications = False
+    observer.user.save(update_fields=["email_notifications"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(round, carer)
+        _approve(round, professional)
+
+    agreed = _emails(f"“{MODULE_TITLE}” is agreed")
+    assert _recipients(agreed) == _emails_of(world.lead, carer, professional)
+    assert [m for m in mail.outbox if observer.user.email in m.to] == []
+
+
+def test_agreement_email_not_sent_to_removed_reviewer(
+    world, round, carer, professional, observer, django_capture_on_commit_callbacks
+):
+    membership_remove(membership=observer, actor=world.lead)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(round, carer)
+        _approve(round, professional)
+
+    agreed = _emails(f"“{MODULE_TITLE}” is agreed")
+    assert _recipients(agreed) == _emails_of(world.lead, carer, professional)
+
+
+def test_approval_rolled_back_sends_no_agreement_email(
+    round, carer, professional, django_capture_on_commit_callbacks
+):
+    _approve(round, carer)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _approve(round, professional)
+            raise RuntimeError("Something failed after the approval was written.")
+
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+# Reminders
+
+
+def _round_due(world, *, title, due_date, reviewers):
+    return review_round_open(
+        module=_module(world, title=title),
+        reviewers=reviewers,
+        due_date=due_date,
+        actor=world.lead,
+    )
+
+
+def test_review_reminders_email_undecided_reviewers_once(world, carer, professional, observer):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    due = _round_due(
+        world, title="Due tomorrow", due_date=tomorrow, reviewers=[carer, professional, observer]
+    )
+    _approve(due, carer)
+    mail.outbox.clear()
+
+    review_reminders_send()
+    review_reminders_send()
+
+    assert _recipients(mail.outbox) == _emails_of(professional, observer)
+    link = settings.SITE_URL.rstrip("/") + f"/rounds/{due.pk}/"
+    for message in mail.outbox:
+        assert message.subject == "Reminder: “Due tomorrow” is due for review tomorrow"
+        assert message.body.splitlines().count(link) == 1
+    due.refresh_from_db()
+    assert due.reminder_sent_at is not None
+
+
+def test_review_reminders_skip_rounds_due_later_or_ended(world, carer, professional, observer):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    _round_due(
+        world,
+        title="Due later",
+        due_date=tomorrow + timedelta(days=1),
+        reviewers=[carer, professional, observer],
+    )
+    _round_due(world, title="Due today", due_date=timezone.localdate(), reviewers=[carer])
+    agreed = _round_due(
+        world, title="Agreed already", due_date=tomorrow, reviewers=[carer, professional, observer]
+    )
+    _approve(agreed, carer)
+    _approve(agreed, professional)
+    mail.outbox.clear()
+
+    review_reminders_send()
+
+    assert mail.outbox == []
+
+
+def test_review_reminders_skip_removed_reviewer(world, carer, professional, observer):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    _round_due(
+        world, title="Due tomorrow", due_date=tomorrow, reviewers=[carer, professional, observer]
+    )
+    membership_remove(membership=observer, actor=world.lead)
+    mail.outbox.clear()
+
+    review_reminders_send()
+
+    assert _recipients(mail.outbox) == _emails_of(carer, professional)
+
+
+def test_review_reminders_skip_reviewer_who_turned_emails_off(world, carer, professional, observer):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    _round_due(world, title="Due tomorrow", due_date=tomorrow, reviewers=[carer, professional])
+    professional.user.email_notifications = False
+    professional.user.save(update_fields=["email_notifications"])
+    mail.outbox.clear()
+
+    review_reminders_send()
+
+    assert _recipients(mail.outbox) == _emails_of(carer)
+
+
+# The preferences page
+
+
+def _checkbox(html):
+    start = html.index('name="email_notifications"')
+    return html[html.rindex("<input", 0, start) : html.index(">", start) + 1]
+
+
+def test_notification_preferences_page_turns_emails_off_and_on(carer, client_for):
+    client = client_for(carer)
+    url = reverse("notification_preferences")
+    assert _checkbox(client.get(url).content.decode()).count("checked") == 1
+
+    response = client.post(url, {})
+
+    carer.user.refresh_from_db()
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert carer.user.email_notifications is False
+    assert _checkbox(client.get(url).content.decode()).count("checked") == 0
+
+    client.post(url, {"email_notifications": "on"})
+
+    carer.user.refresh_from_db()
+    assert carer.user.email_notifications is True
+
+
+def test_notification_preferences_off_then_comment_sends_nothing_to_that_person(
+    world, round, carer, observer, client_for, django_capture_on_commit_callbacks
+):
+    client_for(carer).post(reverse("notification_preferences"), {})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_add(round=round, body=COMMENT_BODY, actor=observer)
+
+    assert _recipients(mail.outbox) == _emails_of(world.lead)
+
+
+def test_notification_preferences_page_needs_sign_in(client):
+    response = client.get(reverse("notification_preferences"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
