@@ -29,4 +29,5 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
 USER coprod
 EXPOSE 8000
-CMD ["gunicorn", "coprod.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# ASGI, so that one process serves the pages and the live co-design rooms' websockets.
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "coprod.asgi:application"]

@@ -434,7 +434,7 @@ def _replay(history):
     return results
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(edit_histories())
 def test_attribute_new_text_any_history_credits_every_word_exactly_once(history):
     for text, runs in _replay(history):
@@ -442,7 +442,7 @@ def test_attribute_new_text_any_history_credits_every_word_exactly_once(history)
         assert sum(count for _, count in runs) == len(words(text))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(edit_histories())
 def test_attribute_new_text_any_history_gives_compressed_runs(history):
     for _, runs in _replay(history):
@@ -451,7 +451,7 @@ def test_attribute_new_text_any_history_gives_compressed_runs(history):
         assert compress(expand(runs)) == runs
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(edit_histories())
 def test_attributed_segments_any_history_rebuild_the_text_exactly(history):
     for text, runs in _replay(history):
@@ -489,7 +489,7 @@ def insertions_only(draw):
     return original, saves
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(insertions_only())
 @example(
     (

@@ -1,5 +1,7 @@
 """The contribution log: append-only in the database, one hash chain per organisation, checked by
-``verify_contribution_log``. Runs on PostgreSQL (``DATABASE_URL``), where the trigger lives."""
+``verify_contribution_log``. Tests marked ``postgres`` need PostgreSQL (``DATABASE_URL``): they
+use its trigger, row locks across threads and ``ALTER TABLE … DISABLE TRIGGER``. The SQLite
+trigger is checked on its own in-memory database."""
 
 import io
 import sqlite3
@@ -18,14 +20,13 @@ from workshops.services import content as content_services
 
 append_only = import_module("workshops.migrations.0002_contribution_log_append_only")
 
-pytestmark = pytest.mark.postgres
-
 TABLE = ContributionEntry._meta.db_table
 
 
 @pytest.fixture(autouse=True)
-def _needs_postgresql(db):
-    assert connection.vendor == "postgresql", "Run with DATABASE_URL=postgres://…"
+def _needs_postgresql(request):
+    if request.node.get_closest_marker("postgres"):
+        assert connection.vendor == "postgresql", "Run with DATABASE_URL=postgres://…"
 
 
 def _chain_break(organisation):
@@ -68,6 +69,7 @@ def _verify():
 # Append-only at the database
 
 
+@pytest.mark.postgres
 def test_contribution_entry_raw_update_is_refused(world):
     entry = _entries(world.organisation)[0]
 
@@ -79,6 +81,7 @@ def test_contribution_entry_raw_update_is_refused(world):
     assert _chain_break(world.organisation) is None
 
 
+@pytest.mark.postgres
 def test_contribution_entry_raw_delete_is_refused(world):
     before = len(_entries(world.organisation))
     entry = _entries(world.organisation)[-1]
@@ -89,6 +92,7 @@ def test_contribution_entry_raw_delete_is_refused(world):
     assert len(_entries(world.organisation)) == before
 
 
+@pytest.mark.postgres
 def test_contribution_entry_truncate_is_refused(world):
     with pytest.raises(DatabaseError, match="append-only"):
         _execute_in_savepoint(
@@ -99,6 +103,7 @@ def test_contribution_entry_truncate_is_refused(world):
     assert ContributionEntry.objects.filter(organisation=world.organisation).exists()
 
 
+@pytest.mark.postgres
 def test_contribution_entry_model_save_of_existing_entry_is_refused(world):
     entry = _entries(world.organisation)[0]
     entry.words_added += 1
@@ -109,6 +114,7 @@ def test_contribution_entry_model_save_of_existing_entry_is_refused(world):
     assert ContributionEntry.objects.get(pk=entry.pk).words_added == entry.words_added - 1
 
 
+@pytest.mark.postgres
 def test_contribution_entry_model_delete_is_refused(world):
     entry = _entries(world.organisation)[0]
 
@@ -118,6 +124,7 @@ def test_contribution_entry_model_delete_is_refused(world):
     assert ContributionEntry.objects.filter(pk=entry.pk).exists()
 
 
+@pytest.mark.postgres
 def test_contribution_entry_queryset_update_is_refused(world):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         ContributionEntry.objects.filter(organisation=world.organisation).update(words_added=0)
@@ -145,6 +152,7 @@ THREADS = 6
 CALLS_PER_THREAD = 10
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_contribution_record_concurrent_appends_leave_one_unbroken_chain(_flushable_log):
     lead = MembershipFactory(role=Role.LEAD, perspective=Perspective.PROFESSIONAL)
@@ -217,6 +225,7 @@ def test_contribution_record_concurrent_appends_leave_one_unbroken_chain(_flusha
 # verify_contribution_log
 
 
+@pytest.mark.postgres
 def test_verify_contribution_log_clean_log_is_intact(world, other_world):
     error, stdout, stderr = _verify()
 
@@ -225,6 +234,7 @@ def test_verify_contribution_log_clean_log_is_intact(world, other_world):
     assert stdout == f"All {Organisation.objects.count()} contribution log(s) are intact.\n"
 
 
+@pytest.mark.postgres
 def test_verify_contribution_log_changed_middle_row_names_that_entry(world, other_world):
     entries = _entries(world.organisation)
     middle = entries[len(entries) // 2]
@@ -244,6 +254,7 @@ def test_verify_contribution_log_changed_middle_row_names_that_entry(world, othe
     assert _chain_break(other_world.organisation) is None
 
 
+@pytest.mark.postgres
 def test_verify_contribution_log_deleted_last_row_is_a_break_at_the_end(world):
     last = _entries(world.organisation)[-1]
 
@@ -257,6 +268,7 @@ def test_verify_contribution_log_deleted_last_row_is_a_break_at_the_end(world):
     )
 
 
+@pytest.mark.postgres
 def test_verify_contribution_log_deleted_middle_row_breaks_the_next_entry(world):
     entries = _entries(world.organisation)
     middle, following = entries[1], entries[2]
@@ -271,6 +283,7 @@ def test_verify_contribution_log_deleted_middle_row_breaks_the_next_entry(world)
     )
 
 
+@pytest.mark.postgres
 def test_chain_verify_rehashed_changed_row_still_breaks_the_next_link(world):
     entries = _entries(world.organisation)
     changed, following = entries[0], entries[1]

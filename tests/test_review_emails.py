@@ -128,10 +128,13 @@ def test_round_open_email_not_sent_to_reviewer_who_turned_emails_off(
 def test_round_open_rolled_back_sends_nothing(
     world, module, carer, professional, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            review_round_open(module=module, reviewers=[carer, professional], actor=world.lead)
-            raise RuntimeError("Something failed after the round was written.")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        review_round_open(module=module, reviewers=[carer, professional], actor=world.lead)
+        raise RuntimeError("Something failed after the round was written.")
 
     assert callbacks == []
     assert mail.outbox == []
@@ -201,10 +204,13 @@ def test_comment_email_not_sent_to_author_who_turned_emails_off(
 
 
 def test_comment_rolled_back_sends_nothing(round, observer, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            comment_add(round=round, body=COMMENT_BODY, actor=observer)
-            raise RuntimeError("Something failed after the comment was written.")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        comment_add(round=round, body=COMMENT_BODY, actor=observer)
+        raise RuntimeError("Something failed after the comment was written.")
 
     assert callbacks == []
     assert mail.outbox == []
@@ -288,10 +294,13 @@ def test_approval_rolled_back_sends_no_agreement_email(
 ):
     _approve(round, carer)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _approve(round, professional)
-            raise RuntimeError("Something failed after the approval was written.")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _approve(round, professional)
+        raise RuntimeError("Something failed after the approval was written.")
 
     assert callbacks == []
     assert mail.outbox == []

@@ -119,6 +119,9 @@ def test_seed_demo_sections_are_written_by_both_perspectives():
     assert perspectives == {Perspective.FAMILY_CARER, Perspective.PROFESSIONAL}
 
 
+CONTENT_ACTIONS = {"workshop", "module", "section"}
+
+
 @pytest.mark.django_db
 def test_seed_demo_logs_every_workshop_module_and_section_in_an_intact_chain():
     seed()
@@ -128,7 +131,8 @@ def test_seed_demo_logs_every_workshop_module_and_section_in_an_intact_chain():
         modules = Module.objects.filter(workshop__in=workshops)
         sections = Section.objects.filter(module__in=modules)
         entries = list(ContributionEntry.objects.filter(organisation=organisation).order_by("pk"))
-        assert len(entries) == workshops.count() + modules.count() + sections.count()
+        content_entries = [e for e in entries if e.action.split(".")[0] in CONTENT_ACTIONS]
+        assert len(content_entries) == workshops.count() + modules.count() + sections.count()
         previous = ""
         for entry in entries:
             assert entry.previous_hash == previous
@@ -142,3 +146,17 @@ def test_seed_demo_accounts_sign_in_with_the_demo_password(client):
     seed()
 
     assert client.login(username=PEOPLE[0]["email"], password=DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_seed_demo_agrees_three_starter_modules_through_review_rounds():
+    seed()
+
+    agreed = Module.objects.filter(agreed_version__isnull=False)
+    assert agreed.count() == 3
+    for module in agreed:
+        approvals = module.agreed_version.review_round.decisions.filter(kind="approve")
+        assert sorted(approvals.values_list("perspective", flat=True)) == [
+            "family_carer",
+            "professional",
+        ]

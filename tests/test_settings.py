@@ -1,5 +1,7 @@
-"""Settings: production refuses to start unsafely, and EMAIL_URL becomes Django email settings."""
+"""Settings: production refuses to start unsafely, EMAIL_URL becomes Django email settings, and
+production's static file storage leaves the pack stylesheet's own URLs alone."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -7,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from coprod.settings.env import email_settings
 
@@ -113,3 +116,30 @@ def test_email_settings_plain_smtp_without_credentials():
 def test_email_settings_unknown_scheme_raises_value_error():
     with pytest.raises(ValueError, match="not supported"):
         email_settings("imap://mail.example.org")
+
+
+def test_production_static_storage_keeps_pack_urls_and_hashes_the_rest(settings, tmp_path):
+    source = tmp_path / "static"
+    (source / "packs" / "fonts").mkdir(parents=True)
+    (source / "packs" / "fonts" / "body.woff").write_bytes(b"font")
+    (source / "packs" / "pack.css").write_text(
+        '@font-face { src: url("coprod-static:packs/fonts/body.woff"); }\n'
+        'body { background: url("fonts/body.woff"); }\n'
+    )
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "coprod.storage.StaticFilesStorage"},
+    }
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    manifest = json.loads((tmp_path / "collected" / "staticfiles.json").read_text())
+    hashed_css = manifest["paths"]["packs/pack.css"]
+    hashed_font = manifest["paths"]["packs/fonts/body.woff"].removeprefix("packs/")
+    assert (tmp_path / "collected" / hashed_css).read_text() == (
+        '@font-face { src: url("coprod-static:packs/fonts/body.woff"); }\n'
+        f'body {{ background: url("{hashed_font}"); }}\n'
+    )

@@ -68,7 +68,7 @@ def _opcodes(old_keys, new_keys):
 
 # Beyond this many steps a shortest edit script costs too much to find (a near-total rewrite of
 # a long text); difflib's faster heuristic answers instead.
-_SHORTEST_EDIT_STEP_BUDGET = 1_000_000
+_SHORTEST_EDIT_STEP_BUDGET = 250_000
 
 
 def _middle_opcodes(a, b):

@@ -38,8 +38,10 @@ def organisation_of(obj):
         return obj
     if isinstance(obj, Module):
         return obj.workshop.organisation
-    if hasattr(obj, "module"):  # sections, review rounds, comments
+    if getattr(obj, "module", None) is not None:  # sections, review rounds, comments, handouts
         return obj.module.workshop.organisation
+    if hasattr(obj, "workshop"):  # packs of a whole workshop (no module)
+        return obj.workshop.organisation
     return obj.organisation
 
 

@@ -108,9 +108,11 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
                     self.handle.last_change = hub.time.monotonic()
             await broadcast_update(self.section_id, payload, sender=self.channel_name)
         elif kind == AWARENESS:
+            # Echoed to the sender too, as y-websocket's own server does: a browser that hears
+            # nothing for 30 seconds takes the connection for dead and reconnects.
             await self.channel_layer.group_send(
                 group_name(self.section_id),
-                {"type": "room.message", "message": bytes_data, "sender": self.channel_name},
+                {"type": "room.message", "message": bytes_data, "sender": None},
             )
 
     async def room_message(self, event):

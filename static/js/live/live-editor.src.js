@@ -23,13 +23,16 @@ const TEXT_NAME = "body";
 // Close code the server uses when this person may not join the room.
 const CLOSE_NOT_ALLOWED = 4403;
 
+const RESYNC_MS = 10000;
+
 const MESSAGES = {
   connecting: "Connecting…",
   connected: "Connected",
   reconnecting: "Reconnecting… your typing is kept and will be sent when the connection is back",
   offline: "Offline",
   refused: "You can't join this live session",
-  ended: "This live session has ended. Your text is in the box below: save it as usual.",
+  ended: "This live session has ended.",
+  endedKeptInBox: "This live session has ended. Your text is in the box below: save it as usual.",
   keptPlain:
     "Live editing is off on this page so that your changes in the box are kept. Save them as usual.",
 };
@@ -141,6 +144,10 @@ function mount(options) {
     // Every edit goes through the server, which attributes it to the person on that socket;
     // a second tab of the same browser is a second connection, not a BroadcastChannel peer.
     disableBc: true,
+    // y-websocket drops a connection that has received nothing for 30 s. A server that does not
+    // echo awareness back to its sender sends nothing to someone alone in the room, so ask for
+    // the server's state every 10 s: it keeps the socket alive and heals any missed update.
+    resyncInterval: RESYNC_MS,
     // 4400-4499 mean "the server decided; trying again won't help" (y-websocket's own rule too).
     shouldReconnect: (event) =>
       event.code !== CLOSE_NOT_ALLOWED && !(event.code >= 4400 && event.code < 4500),
@@ -226,6 +233,15 @@ function mount(options) {
   if (textarea) showPlain();
   else container.hidden = false;
 
+  // The page's <label for> points at the textarea; while it is hidden, let it focus the editor.
+  const onLabelClick = (event) => {
+    if (!live) return;
+    event.preventDefault();
+    view.focus();
+  };
+  const labels = textarea && textarea.labels ? [...textarea.labels] : [];
+  labels.forEach((label) => label.addEventListener("click", onLabelClick));
+
   function syncTextarea() {
     if (textarea && live) textarea.value = ytext.toString();
   }
@@ -255,7 +271,13 @@ function mount(options) {
   });
 
   provider.on("connection-close", (event) => {
-    if (stopped || destroyed || !event) return; // null event: we closed it ourselves
+    if (stopped || destroyed) return;
+    if (!event) {
+      // Closed here: by disconnect() (shouldConnect is false then) or by y-websocket's watchdog
+      // after 30 s without a message, which means the line went quiet; it reconnects at once.
+      if (provider.shouldConnect) setStatus(everSynced ? "reconnecting" : "offline");
+      return;
+    }
     if (event.code === CLOSE_NOT_ALLOWED) return; // handled by "closed" below
     if (event.code >= 4400 && event.code < 4500) return;
     setStatus(everSynced && !browserOffline() ? "reconnecting" : "offline");
@@ -265,7 +287,8 @@ function mount(options) {
     // y-websocket has already set shouldConnect = false; said again so that it is plain here.
     provider.shouldConnect = false;
     stopped = true;
-    setStatus(code === CLOSE_NOT_ALLOWED ? "refused" : "ended");
+    if (code === CLOSE_NOT_ALLOWED) setStatus("refused");
+    else setStatus(textarea ? "endedKeptInBox" : "ended");
     view.dispatch({ effects: editable.reconfigure(editableWhen(false)) });
     if (textarea) {
       syncTextarea(); // the latest shared text, including anything not yet sent
@@ -337,6 +360,7 @@ function mount(options) {
       window.removeEventListener("online", onOnline);
       window.removeEventListener("pagehide", onPageHide);
       window.removeEventListener("pageshow", onPageShow);
+      labels.forEach((label) => label.removeEventListener("click", onLabelClick));
       ytext.unobserve(syncTextarea);
       syncTextarea();
       provider.destroy();

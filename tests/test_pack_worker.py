@@ -1,0 +1,243 @@
+"""A real Celery worker, with Redis as its broker, renders a pack end to end.
+
+The worker is a separate process (``celery -A coprod worker --pool=solo``) on the same test
+database (so this test commits: ``transaction=True``) and the same PACKS_ROOT as the test. It
+listens on a queue of its own on Redis database 5, so it takes no other run's tasks and no other
+run takes ours. The test process stops running tasks eagerly only for the pack request itself.
+
+Skipped when Redis is not answering on 127.0.0.1:6379 (CI starts it; see .ci/run).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from coprod.celery import app as celery_app
+from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
+from workshops.enums import DecisionKind, Perspective, Role, SectionAudience, SectionKind
+from workshops.models import Pack, PackKind, PackState
+from workshops.services import content as content_services
+from workshops.services import packs as pack_services
+from workshops.services import reviews as review_services
+
+BROKER_URL = "redis://127.0.0.1:6379/5"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+WORKER_START_AND_RENDER_TIMEOUT = 90  # seconds: a cold worker start is ~5 s, a render ~2 s
+STOP_TIMEOUT = 15
+
+
+def _redis():
+    return redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2, socket_timeout=5)
+
+
+def _redis_answers():
+    try:
+        return _redis().ping()
+    except redis.RedisError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_answers(), reason="Redis is not answering")
+
+
+def _database_url():
+    database = connection.settings_dict
+    user = database["USER"] or "postgres"
+    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
+    host = database["HOST"] or "127.0.0.1"
+    port = database["PORT"] or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
+
+
+@pytest.fixture
+def _flushable_log(transactional_db):
+    """Let the end-of-test flush empty the contribution log.
+
+    Django empties the tables with TRUNCATE after a transactional test, which the append-only
+    trigger refuses. Torn down just before that flush (and after the worker has stopped), this
+    turns user triggers off for the rest of this connection's life; Django closes the connection
+    straight after the flush.
+    """
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.fixture
+def worker(_flushable_log, tmp_path, settings):
+    """A Celery worker process consuming a queue of its own; stopped (and its queue deleted)
+    whatever happens."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The worker needs a database server it can share with the test.")
+    queue = f"coprod-test-packs-{uuid.uuid4().hex}"
+    packs_root = tmp_path / "packs"
+    settings.PACKS_ROOT = packs_root
+    log = tmp_path / "worker.log"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CELERY_", "DJANGO_", "REDIS_", "DATABASE_", "PACKS_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="coprod.settings.base",
+        DATABASE_URL=_database_url(),
+        CELERY_BROKER_URL=BROKER_URL,
+        PACKS_ROOT=str(packs_root),
+        EMAIL_URL="console://",
+        LOG_LEVEL="INFO",
+        PYTHONUNBUFFERED="1",
+    )
+    command = [
+        sys.executable, "-m", "celery", "-A", "coprod", "worker",
+        "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
+        "--without-heartbeat", "--loglevel=INFO", "-Q", queue, "--hostname", f"{queue}@%h",
+    ]  # fmt: skip
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so we stop it and only it
+        )
+    try:
+        yield {"queue": queue, "process": process, "log": log, "packs_root": packs_root}
+    finally:
+        _stop(process)
+        try:
+            _redis().delete(queue)
+        except redis.RedisError:
+            pass
+
+
+def _stop(process):
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)  # warm shutdown
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=STOP_TIMEOUT)
+
+
+@pytest.fixture
+def broker_not_eager(settings, worker):
+    """Send this test's tasks to the worker's queue on Redis, then put everything back."""
+    saved = {
+        key: celery_app.conf[key]
+        for key in ("task_always_eager", "broker_url", "task_default_queue")
+    }
+
+    def forget_connections():
+        # Producers are pooled per broker URL: drop any made for another broker.
+        if celery_app._pool is not None:
+            celery_app._pool.force_close_all()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    forget_connections()
+    celery_app.conf.update(
+        task_always_eager=False, broker_url=BROKER_URL, task_default_queue=worker["queue"]
+    )
+    assert celery_app.conf.broker_write_url == BROKER_URL, "CELERY_BROKER_WRITE_URL is set"
+    try:
+        yield
+    finally:
+        forget_connections()
+        celery_app.conf.update(saved)
+
+
+def _agreed_workshop():
+    """Made while tasks still run eagerly, so sign-off emails stay in this process."""
+    organisation = OrganisationFactory(name="Worker Test Service")
+    professional = MembershipFactory(
+        organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
+    )
+    carer = MembershipFactory(
+        organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
+    )
+    workshop = WorkshopFactory(organisation=organisation, title="Rendered by a worker", actor=carer)
+    module = ModuleFactory(workshop=workshop, title="The one module", actor=carer)
+    content_services.section_create(
+        module=module,
+        title="Key messages",
+        body="Lavender: made by a real worker.",
+        kind=SectionKind.KEY_MESSAGES,
+        audience=SectionAudience.EVERYONE,
+        actor=carer,
+    )
+    round = review_services.review_round_open(
+        module=module, reviewers=[carer, professional], actor=carer
+    )
+    for reviewer in (carer, professional):
+        review_services.review_decide(
+            round=round,
+            kind=DecisionKind.APPROVE,
+            content_hash=round.version.content_hash,
+            actor=reviewer,
+        )
+    return workshop, carer, professional
+
+
+def _wait_until_ready(pack, worker, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pack.refresh_from_db()
+        if pack.state in (PackState.READY, PackState.FAILED):
+            return pack
+        if worker["process"].poll() is not None:
+            break
+        time.sleep(0.25)
+    pytest.fail(
+        f"Pack {pack.pk} is {pack.state} after {timeout} s; worker exit code "
+        f"{worker['process'].poll()}. Worker log:\n{worker['log'].read_text()[-4000:]}"
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_renders_a_requested_pack_once(worker, request):
+    workshop, carer, professional = _agreed_workshop()
+    request.getfixturevalue("broker_not_eager")
+
+    pack = pack_services.pack_request(workshop=workshop, kind=PackKind.ATTENDEE, actor=carer)
+
+    # pack_request committed, and its on-commit hook sent the task to the worker's queue.
+    pack = _wait_until_ready(pack, worker, WORKER_START_AND_RENDER_TIMEOUT)
+    assert pack.state == PackState.READY, f"{pack.error}\n{worker['log'].read_text()[-4000:]}"
+    assert pack.attempts == 1
+    assert pack.path.parent == worker["packs_root"]
+    data = pack.path.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert pack.size_bytes == len(data)
+    assert pack.page_count >= 4  # cover, contents, the module, trainers, credits, notes
+    assert "pack_render_task" in worker["log"].read_text()
+    modified = pack.path.stat().st_mtime_ns
+
+    again = pack_services.pack_request(workshop=workshop, kind=PackKind.ATTENDEE, actor=professional)
+
+    assert again.pk == pack.pk
+    assert Pack.objects.filter(workshop=workshop).count() == 1
+    assert _redis().llen(worker["queue"]) == 0  # nothing was sent
+    time.sleep(1.5)  # had anything been sent, the idle worker would have taken it by now
+    again.refresh_from_db()
+    assert (again.state, again.attempts) == (PackState.READY, 1)
+    assert again.path.stat().st_mtime_ns == modified
+    received = [
+        line
+        for line in worker["log"].read_text().splitlines()
+        if "pack_render_task" in line and "received" in line.lower()
+    ]
+    assert len(received) == 1, received
