@@ -115,7 +115,9 @@ def worker(_flushable_log, tmp_path, settings):
     finally:
         _stop(process)
         try:
-            _redis().delete(queue)
+            _redis().delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )
         except redis.RedisError:
             pass
 
