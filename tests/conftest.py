@@ -1,16 +1,17 @@
 """Shared fixtures: one organisation with a member of every role, and a small content tree.
 
 ``make_world()`` builds a whole organisation: lead, co-trainer, workshop, module, a section, a
-deleted section and a pending invitation; ``with_review_and_pack=True`` adds an open review round
-on the module (with one comment) and a queued pack. The isolation
-tests build two and ask for one's objects as the other's members. Content goes through the
-services (see tests/factories).
+deleted section and a pending invitation; ``complete=True`` adds an open review round on the
+module (with one comment), a queued pack and a co-design session with the module on its agenda.
+The isolation tests build two and ask for one's objects as the other's members. Content goes
+through the services (see tests/factories).
 """
 
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import (
     InvitationFactory,
@@ -23,6 +24,7 @@ from tests.factories import (
 )
 from workshops.enums import Perspective, Role
 from workshops.models import (
+    CoDesignSession,
     Comment,
     Invitation,
     Membership,
@@ -35,6 +37,7 @@ from workshops.models import (
 )
 from workshops.services import content as content_services
 from workshops.services import reviews as review_services
+from workshops.services import sessions as session_services
 
 ROLES = (Role.LEAD, Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER)
 
@@ -51,15 +54,16 @@ class World:
     section: Section
     deleted_section: Section
     invitation: Invitation
-    # Only with make_world(with_review_and_pack=True):
+    # Only with make_world(complete=True):
     review_round: ReviewRound | None = None
     comment: Comment | None = None
     pack: Pack | None = None
+    session: CoDesignSession | None = None
 
 
 @pytest.fixture
 def make_world(db):
-    def make(name=None, *, with_review_and_pack=False):
+    def make(name=None, *, complete=False):
         organisation = OrganisationFactory(**({"name": name} if name else {}))
         lead = MembershipFactory(
             organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
@@ -76,7 +80,7 @@ def make_world(db):
         world = World(
             organisation, lead, co_trainer, workshop, module, section, deleted_section, invitation
         )
-        if with_review_and_pack:
+        if complete:
             world.review_round = review_services.review_round_open(
                 module=module, reviewers=[lead, co_trainer], actor=lead
             )
@@ -84,6 +88,14 @@ def make_world(db):
                 round=world.review_round, body="Could we say this more gently?", actor=co_trainer
             )
             world.pack = PackFactory(workshop=workshop, requested_by=lead)
+            world.session = session_services.session_create(
+                workshop=workshop,
+                title="Writing together",
+                starts_at=timezone.now(),
+                agenda=[module],
+                facilitator=co_trainer,
+                actor=lead,
+            )
         return world
 
     return make

@@ -125,3 +125,21 @@ def page_heading(response):
     reader = _HeadingReader()
     reader.feed(response.content.decode())
     return " ".join(reader.headings[0].split()) if reader.headings else None
+
+
+class _InvalidReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.names = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("input", "select", "textarea") and "is-invalid" in (attrs.get("class") or ""):
+            self.names.add(attrs.get("name"))
+
+
+def invalid_fields(html):
+    """Names of the inputs marked ``is-invalid`` (styled, and announced with their error)."""
+    reader = _InvalidReader()
+    reader.feed(html)
+    return reader.names

@@ -61,7 +61,9 @@ def nurse(world):
 
 @pytest.fixture
 def shared_section(world, carer):
-    return SectionFactory(module=world.module, actor=carer, title="What behaviour says", body=ORIGINAL)
+    return SectionFactory(
+        module=world.module, actor=carer, title="What behaviour says", body=ORIGINAL
+    )
 
 
 def test_second_stale_save_gets_conflict_page_and_can_save_again(

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 from workshops.enums import Role
-from workshops.models import ContributionEntry, Membership
+from workshops.models import ContributionEntry, Membership, Pack, PackState, TimeEntry
 
 # Not the app's own pages: Django's admin site and Django's sign-in / password views.
 SKIPPED_NAMESPACES = {"admin"}
@@ -34,13 +34,28 @@ SKIPPED_NAMES = {
 
 # Every kind of object, review rounds and packs included, so every URL has something to ask for.
 @pytest.fixture
-def world(make_world):
-    return make_world(with_review_and_pack=True)
+def packs_root(settings, tmp_path):
+    settings.PACKS_ROOT = tmp_path
+    return tmp_path
+
+
+def _with_ready_pack(world):
+    """The world's pack made ready, with its file on disk, so a download would succeed."""
+    Pack.objects.filter(pk=world.pack.pk).update(state=PackState.READY, file_name="pack.pdf")
+    world.pack.refresh_from_db()
+    world.session.refresh_from_db()
+    world.pack.path.write_bytes(b"%PDF-1.7 test pack")
+    return world
 
 
 @pytest.fixture
-def other_world(make_world):
-    return make_world(with_review_and_pack=True)
+def world(make_world, packs_root):
+    return _with_ready_pack(make_world(complete=True))
+
+
+@pytest.fixture
+def other_world(make_world, packs_root):
+    return _with_ready_pack(make_world(complete=True))
 
 
 def _no_kwargs(world):
@@ -64,6 +79,8 @@ class Route:
     ``denied`` is the status an active member of another organisation gets; ``None`` means the
     URL names no organisation's object, and ``check`` says what must hold instead.
     ``login_required`` is False only for pages a person without an account must reach.
+    ``own_get`` is what the organisation's own lead gets from a GET: the proof that the kwargs
+    name a real object, so an outsider's 404 means "not yours", not "not there".
     """
 
     kwargs: Any
@@ -72,6 +89,7 @@ class Route:
     denied: int | None = 404
     login_required: bool = True
     check: Any = None
+    own_get: int = 200
 
 
 def _home_opens_own_organisation(response, own, other):
@@ -177,7 +195,8 @@ ROUTES = {
         lambda w: {"pk": w.section.pk}, methods=("POST",), post_data=lambda w: {"direction": "up"}
     ),
     "section_history": Route(lambda w: {"pk": w.section.pk}),
-    "section_compare": Route(lambda w: {"pk": w.section.pk}),
+    # Without ?old=&new= the compare form is incomplete: 400, but only after the section is found.
+    "section_compare": Route(lambda w: {"pk": w.section.pk}, own_get=400),
     "section_authors": Route(lambda w: {"pk": w.section.pk}),
     "section_restore": Route(
         lambda w: {"pk": w.section.pk, "version": 1},
@@ -227,6 +246,39 @@ ROUTES = {
     "pack_detail": Route(lambda w: {"pk": w.pack.pk}),
     "pack_retry": Route(lambda w: {"pk": w.pack.pk}, methods=("POST",)),
     "pack_download": Route(lambda w: {"pk": w.pack.pk}),
+    "time_records": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "date": "2025-05-01",
+            "minutes": "60",
+            "activity": "preparation",
+            "payment": "paid",
+        },
+    ),
+    "time_records_csv": Route(lambda w: {"org_id": w.organisation.pk}),
+    "workshop_sessions": Route(
+        lambda w: {"pk": w.workshop.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "title": "Planted session",
+            "starts_at": "2030-01-01T10:00",
+            "agenda": [w.module.pk],
+            "facilitator": w.lead.pk,
+        },
+    ),
+    "session_detail": Route(lambda w: {"pk": w.session.pk}),
+    "session_presence": Route(lambda w: {"pk": w.session.pk}),
+    "session_record": Route(
+        lambda w: {"pk": w.session.pk}, methods=("POST",), post_data=lambda w: {"notes": "Ours"}
+    ),
+    "session_end": Route(lambda w: {"pk": w.session.pk}, methods=("POST",)),
+    "session_confirm_time": Route(
+        lambda w: {"pk": w.session.pk},
+        methods=("POST",),
+        post_data=lambda w: {"minutes": "30", "payment": "paid"},
+    ),
+    "live_section": Route(lambda w: {"pk": w.session.pk, "section_id": w.section.pk}),
 }
 
 # Pages about one organisation's objects: the ones a removed member must lose.
@@ -273,6 +325,7 @@ def _snapshot(world):
     world.review_round.refresh_from_db()
     world.comment.refresh_from_db()
     world.pack.refresh_from_db()
+    world.session.refresh_from_db()
     return {
         "log": ContributionEntry.objects.filter(organisation=world.organisation).count(),
         "workshop": (world.workshop.title, world.workshop.organisation.workshops.count()),
@@ -285,6 +338,8 @@ def _snapshot(world):
         "round": (world.review_round.status, world.review_round.decisions.count()),
         "comments": (world.module.comments.count(), world.comment.resolved_at),
         "packs": (world.workshop.packs.count(), world.pack.state, world.pack.attempts),
+        "sessions": (world.workshop.sessions.count(), world.session.notes, world.session.ended_at),
+        "time": TimeEntry.objects.filter(membership__organisation=world.organisation).count(),
     }
 
 
@@ -296,8 +351,8 @@ def test_every_url_pattern_has_an_isolation_entry():
 
 def test_url_walk_skips_only_admin_and_auth_urls():
     every_name = set(_url_names(get_resolver().url_patterns))
-    assert SKIPPED_NAMES <= every_name
-    assert "home" in every_name
+    assert every_name & SKIPPED_NAMES == SKIPPED_NAMES
+    assert every_name & {"home"} == {"home"}
     assert not any(name.startswith("admin:") for name in every_name)
 
 
@@ -332,8 +387,10 @@ def _outcomes(client, world, other_world, cases):
 # organisations once per role keeps this fast. The failure lists every URL that let them in.
 @pytest.mark.parametrize("role", ROLES)
 def test_other_organisation_object_denied_for_every_role(client_for, world, other_world, role):
-    member = world.lead if role == Role.LEAD else MembershipFactory(
-        organisation=world.organisation, role=role
+    member = (
+        world.lead
+        if role == Role.LEAD
+        else MembershipFactory(organisation=world.organisation, role=role)
     )
 
     assert _outcomes(client_for(member), world, other_world, _cases()) == {}
@@ -389,6 +446,25 @@ def test_removed_member_gets_404(client_for, world):
     assert _outcomes(client, None, world, cases) == {}
 
 
+def test_own_objects_reachable_by_own_lead(client_for, world):
+    # The same kwargs, for the lead's own organisation, find the object: the table is sound.
+    client = client_for(world.lead)
+    names = [
+        name for name, route in ROUTES.items() if route.denied == 404 and "GET" in route.methods
+    ]
+
+    statuses = {name: _request(client, "GET", name, world).status_code for name in names}
+
+    assert statuses == {name: ROUTES[name].own_get for name in names}
+
+
+def test_own_pack_download_is_the_file(client_for, world):
+    response = client_for(world.lead).get(reverse("pack_download", kwargs={"pk": world.pack.pk}))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test pack"
+
+
 def test_removed_member_home_shows_no_organisation(client_for, world):
     removed = MembershipFactory(organisation=world.organisation, role=Role.CO_TRAINER)
     Membership.objects.filter(pk=removed.pk).update(removed_at="2025-01-01T00:00Z")
@@ -404,9 +480,13 @@ def test_lead_cannot_reach_other_organisation_member_through_own_organisation(
 ):
     client = client_for(world.lead)
     for name in ("member_edit", "member_remove"):
-        url = reverse(name, kwargs={"org_id": world.organisation.pk, "pk": other_world.co_trainer.pk})
+        url = reverse(
+            name, kwargs={"org_id": world.organisation.pk, "pk": other_world.co_trainer.pk}
+        )
         assert client.get(url).status_code == 404
-        assert client.post(url, {"role": "observer", "perspective": "professional"}).status_code == 404
+        assert (
+            client.post(url, {"role": "observer", "perspective": "professional"}).status_code == 404
+        )
     other_world.co_trainer.refresh_from_db()
     assert other_world.co_trainer.role == Role.CO_TRAINER
     assert other_world.co_trainer.removed_at is None
@@ -419,13 +499,29 @@ def test_member_of_two_organisations_sees_both(client_for, world, other_world):
     client = client_for(user)
 
     for each in (world, other_world):
-        assert client.get(reverse("workshop_list", kwargs={"org_id": each.organisation.pk})).status_code == 200
-        assert client.get(reverse("workshop_detail", kwargs={"pk": each.workshop.pk})).status_code == 200
-        assert client.get(reverse("module_detail", kwargs={"pk": each.module.pk})).status_code == 200
-        assert client.get(reverse("member_list", kwargs={"org_id": each.organisation.pk})).status_code == 200
+        assert (
+            client.get(
+                reverse("workshop_list", kwargs={"org_id": each.organisation.pk})
+            ).status_code
+            == 200
+        )
+        assert (
+            client.get(reverse("workshop_detail", kwargs={"pk": each.workshop.pk})).status_code
+            == 200
+        )
+        assert (
+            client.get(reverse("module_detail", kwargs={"pk": each.module.pk})).status_code == 200
+        )
+        assert (
+            client.get(reverse("member_list", kwargs={"org_id": each.organisation.pk})).status_code
+            == 200
+        )
     # Each organisation still applies its own role: editor in one, observer in the other.
     assert client.get(reverse("section_edit", kwargs={"pk": world.section.pk})).status_code == 200
-    assert client.get(reverse("section_edit", kwargs={"pk": other_world.section.pk})).status_code == 403
+    assert (
+        client.get(reverse("section_edit", kwargs={"pk": other_world.section.pk})).status_code
+        == 403
+    )
 
 
 def test_member_of_two_organisations_workshop_list_shows_only_that_organisation(
@@ -443,7 +539,9 @@ def test_member_of_two_organisations_workshop_list_shows_only_that_organisation(
     assert [w.pk for w in response.context["workshops"]] == [world.workshop.pk]
 
 
-def test_switching_to_other_organisation_as_member_of_both_redirects(client_for, world, other_world):
+def test_switching_to_other_organisation_as_member_of_both_redirects(
+    client_for, world, other_world
+):
     user = UserFactory()
     MembershipFactory(user=user, organisation=world.organisation)
     MembershipFactory(user=user, organisation=other_world.organisation)
@@ -454,6 +552,14 @@ def test_switching_to_other_organisation_as_member_of_both_redirects(client_for,
     assert response.status_code == 302
     assert response.url == reverse("workshop_list", kwargs={"org_id": other_world.organisation.pk})
     assert client.get(reverse("home")).url == response.url
+
+
+def test_live_section_of_other_organisation_in_own_session_gets_404(client_for, world, other_world):
+    url = reverse(
+        "live_section", kwargs={"pk": world.session.pk, "section_id": other_world.section.pk}
+    )
+
+    assert client_for(world.lead).get(url).status_code == 404
 
 
 def test_reply_to_other_organisation_comment_gets_404(client_for, world, other_world):

@@ -100,7 +100,8 @@ def test_live_room_attribution_credits_each_update_to_its_sender():
     ]
     assert {author: (c.words_added, c.words_removed) for author, c in room.changes.items()} == {
         CARER: (1, 0),
-        PROFESSIONAL: (3, 1),  # "something." became "something important to them."
+        # "something." became "something important to them.": punctuation moves credit nobody.
+        PROFESSIONAL: (3, 0),
     }
     assert room.last_author == PROFESSIONAL
     assert room.is_dirty is True

@@ -205,11 +205,15 @@ def test_render_markdown_raw_html_escaped_as_text():
 
 
 def test_render_markdown_javascript_link_left_as_plain_text():
-    assert render_markdown("[click](javascript:alert(1))") == "<p>[click](javascript:alert(1))</p>\n"
+    assert (
+        render_markdown("[click](javascript:alert(1))") == "<p>[click](javascript:alert(1))</p>\n"
+    )
 
 
 def test_render_markdown_image_not_rendered():
-    assert render_markdown("![image](file:///etc/passwd)") == "<p>![image](file:///etc/passwd)</p>\n"
+    assert (
+        render_markdown("![image](file:///etc/passwd)") == "<p>![image](file:///etc/passwd)</p>\n"
+    )
 
 
 def test_render_markdown_relative_link_loses_href():
@@ -243,7 +247,9 @@ _PIECES = st.sampled_from(
 hostile_text = st.lists(_PIECES, max_size=40).map("".join)
 
 _hypothesis = settings(
-    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -311,7 +317,8 @@ def test_render_markdown_mailto_link_kept():
 
 def test_render_markdown_link_title_kept():
     assert render_markdown('[x](https://ok.example "More")') == (
-        '<p><a href="https://ok.example" title="More" rel="noopener noreferrer nofollow">x</a></p>\n'
+        '<p><a href="https://ok.example" title="More" rel="noopener noreferrer nofollow">'
+        "x</a></p>\n"
     )
 
 
@@ -339,8 +346,7 @@ def test_render_markdown_table_kept():
 
 def test_render_markdown_blockquote_code_and_rule_kept():
     assert render_markdown("> a parent's words\n\n`code`\n\n---") == (
-        "<blockquote>\n<p>a parent's words</p>\n</blockquote>\n"
-        "<p><code>code</code></p>\n<hr>\n"
+        "<blockquote>\n<p>a parent's words</p>\n</blockquote>\n<p><code>code</code></p>\n<hr>\n"
     )
 
 

@@ -12,6 +12,7 @@ import io
 import threading
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -75,16 +76,11 @@ def secrets(tmp_path):
     text.write_text(f"{marker} text file\n")
     stylesheet = tmp_path / "evil.css"
     stylesheet.write_text(f'body::before {{ content: "{marker} stylesheet"; }}')
-    hostname = open("/etc/hostname").read().strip() if _readable("/etc/hostname") else ""
-    return {"marker": marker, "text": text, "stylesheet": stylesheet, "hostname": hostname}
-
-
-def _readable(path):
     try:
-        with open(path):
-            return True
+        hostname = Path("/etc/hostname").read_text().strip()
     except OSError:
-        return False
+        hostname = ""
+    return {"marker": marker, "text": text, "stylesheet": stylesheet, "hostname": hostname}
 
 
 def hostile_html(base, secrets):
@@ -114,7 +110,8 @@ p {{ font-family: Canary; background-image: url({base}/style-background.png) }}<
 <p style="background: url({base}/inline-style.png)">Styled paragraph.</p>
 <table background="{base}/table-background.png"><tr><td>cell</td></tr></table>
 <base href="{base}/base/"><img src="relative.png">
-<img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'%3E%3Cimage href='{base}/data-svg.png'/%3E%3C/svg%3E">
+<img src="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'%3E\
+%3Cimage href='{base}/data-svg.png'/%3E%3C/svg%3E">
 <img src="ftp://127.0.0.1/ftp.png">
 """
 
@@ -252,7 +249,7 @@ def test_pack_of_a_snapshot_holding_raw_hostile_html_is_cleaned_again_and_loads_
         "<p>Raw words survive.</p>"
         + hostile_html(base, secrets)
         + f'<p><a href="file://{secrets["text"]}">file link</a> '
-        f'<a href="javascript:fetch(\'{base}/js\')">script link</a></p>'
+        f"<a href=\"javascript:fetch('{base}/js')\">script link</a></p>"
         f'<script>fetch("{base}/script")</script>'
     )
     ModuleVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)

@@ -8,6 +8,7 @@ run takes ours. The test process stops running tasks eagerly only for the pack r
 Skipped when Redis is not answering on 127.0.0.1:6379 (CI starts it; see .ci/run).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -114,12 +115,8 @@ def worker(_flushable_log, tmp_path, settings):
         yield {"queue": queue, "process": process, "log": log, "packs_root": packs_root}
     finally:
         _stop(process)
-        try:
-            _redis().delete(
-                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-            )
-        except redis.RedisError:
-            pass
+        with contextlib.suppress(redis.RedisError):
+            _redis().delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 def _stop(process):
@@ -228,7 +225,9 @@ def test_real_worker_renders_a_requested_pack_once(worker, request):
     assert "pack_render_task" in worker["log"].read_text()
     modified = pack.path.stat().st_mtime_ns
 
-    again = pack_services.pack_request(workshop=workshop, kind=PackKind.ATTENDEE, actor=professional)
+    again = pack_services.pack_request(
+        workshop=workshop, kind=PackKind.ATTENDEE, actor=professional
+    )
 
     assert again.pk == pack.pk
     assert Pack.objects.filter(workshop=workshop).count() == 1

@@ -229,9 +229,7 @@ def download(client, pack):
 # What a pack says
 
 
-def test_attendee_pack_prints_sections_in_order_then_trainers_credits_and_notes(
-    team, request_pack
-):
+def test_attendee_pack_prints_sections_in_order_then_trainers_credits_and_notes(team, request_pack):
     pack = request_pack(team)
 
     assert pack.state == PackState.READY
@@ -302,9 +300,7 @@ def test_attendee_pack_never_prints_an_anonymous_contributors_name(team, request
     assert b"Quillfeather" not in pack.path.read_bytes()
 
 
-def test_attendee_pack_leaves_out_facilitator_only_sections_and_planned_minutes(
-    team, request_pack
-):
+def test_attendee_pack_leaves_out_facilitator_only_sections_and_planned_minutes(team, request_pack):
     pack = request_pack(team)
 
     text = pdf_text(pack.path)
@@ -342,9 +338,7 @@ def test_attendee_pack_leaves_out_a_module_never_agreed(team, request_pack):
     assert text.count("Staying safe") == 1
 
 
-def test_attendee_pack_prints_the_agreed_version_not_a_newer_draft_under_review(
-    team, request_pack
-):
+def test_attendee_pack_prints_the_agreed_version_not_a_newer_draft_under_review(team, request_pack):
     key_messages = team.understanding.sections.get(title="Key messages")
     content_services.section_update(
         section=key_messages,
@@ -720,7 +714,9 @@ def test_pack_pages_of_another_organisation_answer_404(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         answers = [
             outsider.get(reverse("pack_detail", args=[pack.pk])).status_code,
-            outsider.get(reverse("pack_detail", args=[pack.pk]), HTTP_HX_REQUEST="true").status_code,
+            outsider.get(
+                reverse("pack_detail", args=[pack.pk]), HTTP_HX_REQUEST="true"
+            ).status_code,
             outsider.get(reverse("pack_download", args=[pack.pk])).status_code,
             outsider.post(reverse("pack_retry", args=[pack.pk])).status_code,
             outsider.get(reverse("workshop_packs", args=[team.workshop.pk])).status_code,
@@ -778,7 +774,11 @@ def test_render_pack_command_writes_the_pdf_of_an_agreed_workshop(team, tmp_path
     stdout = io.StringIO()
 
     call_command(
-        "render_pack", str(team.workshop.pk), "--kind", "facilitator", output=str(output),
+        "render_pack",
+        str(team.workshop.pk),
+        "--kind",
+        "facilitator",
+        output=str(output),
         stdout=stdout,
     )
 

@@ -11,7 +11,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from kombu import pools as kombu_pools
 
+from coprod.celery import app as celery_app
 from tests.factories import (
     MembershipFactory,
     ModuleFactory,
@@ -45,6 +47,18 @@ def _postgresql_with_flushable_log(transactional_db):
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_task_producers():
+    """Start from no pooled broker connections.
+
+    Even eager tasks borrow a producer from the app's pool. A test that force-closed a pool
+    leaves it in kombu's global registry, where every later thread would get it back closed.
+    """
+    kombu_pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def _run_together(*calls):

@@ -24,7 +24,7 @@ from workshops.models import (
     ReviewRound,
 )
 from workshops.models.reviews import content_hash_of
-from workshops.services.content import section_update
+from workshops.services.content import section_delete, section_update
 from workshops.services.reviews import (
     comment_add,
     comment_set_resolved,
@@ -52,7 +52,7 @@ def professional(world):
 
 @pytest.fixture
 def review_module(world):
-    """A module of its own: the world's module already has a round open."""
+    """A module of its own, whatever the shared world puts on its module."""
     return ModuleFactory(workshop=world.workshop, actor=world.lead, title="Understanding behaviour")
 
 
@@ -158,10 +158,17 @@ def test_round_open_content_hash_is_hash_of_snapshot(review_round):
     assert len(version.content_hash) == 64
 
 
-def test_round_open_snapshot_leaves_out_deleted_sections(world, review_round, review_section):
-    version = ModuleVersion.objects.get(pk=review_round.version_id)
+def test_round_open_snapshot_leaves_out_deleted_sections(
+    world, carer, review_module, review_section
+):
+    deleted = SectionFactory(module=review_module, actor=world.lead, title="Not any more")
+    later = SectionFactory(module=review_module, actor=carer, title="Kept")
+    section_delete(section=deleted, actor=world.lead)
 
-    assert [s["id"] for s in version.snapshot["sections"]] == [review_section.pk]
+    round = review_round_open(module=review_module, reviewers=[carer], actor=world.lead)
+
+    sections = ModuleVersion.objects.get(pk=round.version_id).snapshot["sections"]
+    assert [s["id"] for s in sections] == [review_section.pk, later.pk]
 
 
 def test_round_page_after_draft_edit_shows_frozen_text(

@@ -22,10 +22,11 @@ LEAD, CO_TRAINER, OBSERVER, EXTERNAL = (
     Role.EXTERNAL_SUPPORTER,
 )
 
+
 # Review rounds and packs included, so every view has something to ask for.
 @pytest.fixture
 def full_world(make_world):
-    return make_world(with_review_and_pack=True)
+    return make_world(complete=True)
 
 
 @pytest.fixture
@@ -192,6 +193,8 @@ def _refused_urls(world):
             {"reviewers": [world.co_trainer.pk]},
         ),
         ("POST", reverse("review_withdraw", kwargs={"pk": world.review_round.pk}), {}),
+        ("POST", reverse("session_record", kwargs={"pk": world.session.pk}), {"notes": "x"}),
+        ("POST", reverse("session_end", kwargs={"pk": world.session.pk}), {}),
         (
             "POST",
             reverse("review_decide", kwargs={"pk": world.review_round.pk}),
@@ -215,10 +218,14 @@ def _read_urls(world):
         reverse("review_round_detail", kwargs={"pk": world.review_round.pk}),
         reverse("workshop_packs", kwargs={"pk": world.workshop.pk}),
         reverse("pack_detail", kwargs={"pk": world.pack.pk}),
+        reverse("workshop_sessions", kwargs={"pk": world.workshop.pk}),
+        reverse("session_detail", kwargs={"pk": world.session.pk}),
+        reverse("live_section", kwargs={"pk": world.session.pk, "section_id": world.section.pk}),
     ]
 
 
 def _state(world):
+    world.session.refresh_from_db()
     world.section.refresh_from_db()
     world.module.refresh_from_db()
     world.co_trainer.refresh_from_db()
@@ -234,6 +241,8 @@ def _state(world):
         world.review_round.status,
         world.review_round.decisions.count(),
         world.review_round.number,
+        world.session.notes,
+        world.session.ended_at,
     )
 
 
@@ -290,11 +299,14 @@ def test_non_lead_refused_on_member_management(client_for, world, role):
     assert [client.post(url).status_code for url in urls] == [403, 403, 403]
 
 
-@pytest.mark.parametrize("role, status", [(LEAD, 200), (CO_TRAINER, 200), (EXTERNAL, 200),
-                                          (OBSERVER, 403)])
+@pytest.mark.parametrize(
+    "role, status", [(LEAD, 200), (CO_TRAINER, 200), (EXTERNAL, 200), (OBSERVER, 403)]
+)
 def test_contribution_log_follows_view_log_permission(client_for, world, role, status):
-    member = world.lead if role == LEAD else MembershipFactory(
-        organisation=world.organisation, role=role
+    member = (
+        world.lead
+        if role == LEAD
+        else MembershipFactory(organisation=world.organisation, role=role)
     )
 
     response = client_for(member).get(

@@ -28,6 +28,7 @@ from workshops.models import (
     User,
     Workshop,
 )
+from workshops.models.organisations import perspective_label
 from workshops.rules import COMMENT, role_allows
 
 
@@ -374,7 +375,11 @@ def agreed_stamp(*, version):
         "version": version,
         "agreed_at": version.agreed_at,
         "signatories": [
-            {"name": d.membership.credit_name, "perspective": d.membership.perspective_label}
+            # As they were when signing: a later change of perspective doesn't rewrite history.
+            {
+                "name": d.membership.credit_name_as(d.perspective),
+                "perspective": perspective_label(d.perspective),
+            }
             for d in approvals
         ],
     }

@@ -79,7 +79,7 @@ class MembershipFactory(DjangoModelFactory):
 
 
 class InvitationFactory(DjangoModelFactory):
-    """A usable invitation, invited by a new lead of the organisation unless ``invited_by`` is given."""
+    """A usable invitation, from a new lead of the organisation unless ``invited_by`` is given."""
 
     class Meta:
         model = Invitation

@@ -88,12 +88,16 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
             return
         try:
             kind, sync_type, payload = parse_message(bytes_data)
-        except (IndexError, ValueError):
+        except (AssertionError, IndexError, ValueError):  # pycrdt asserts on a short length
             logger.info("Ignored a malformed message on section %s", self.section_id)
             return
         if kind == SYNC and sync_type == STEP1:
             async with self.handle.lock:
-                reply = handle_sync_message(bytes_data[1:], self.handle.room.doc)
+                try:
+                    reply = handle_sync_message(bytes_data[1:], self.handle.room.doc)
+                except ValueError:  # not a state vector
+                    logger.info("Ignored a malformed sync step on section %s", self.section_id)
+                    return
             await self.send(bytes_data=reply)
         elif kind == SYNC:
             if not self.can_write:

@@ -31,6 +31,7 @@ class RoomHandle:
         self.room = room
         self.lock = asyncio.Lock()
         self.connections = 0
+        self.closing = 0  # write-backs of last-one-out still running
         self.last_change = time.monotonic()
         self.last_save = time.monotonic()
         self.saver = None
@@ -119,10 +120,19 @@ async def leave(section_id, on_merge):
         handle.connections -= 1
         if handle.connections > 0:
             return
+        handle.closing += 1
+    # Saved before the room is closed: whoever joins meanwhile joins this room, rather than a
+    # copy loaded before this write-back reached the database (which would duplicate text).
+    try:
+        await save(handle, on_merge)
+    finally:
+        handle.closing -= 1
+    async with _rooms_lock:
+        if handle.connections > 0 or handle.closing or _rooms.get(section_id) is not handle:
+            return
         del _rooms[section_id]
         if handle.saver:
             handle.saver.cancel()
-    await save(handle, on_merge)
 
 
 async def save(handle, on_merge=None):

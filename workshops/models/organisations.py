@@ -93,19 +93,25 @@ class Membership(models.Model):
     @property
     def credit_name(self):
         """The name to show beside this person's work, following their credit preference."""
+        return self.credit_name_as(self.perspective)
+
+    def credit_name_as(self, perspective):
+        """The credit name for work done with ``perspective`` (which may differ from today's)."""
         if self.credit_preference == CreditPreference.FULL_NAME:
             return self.user.full_name
         if self.credit_preference == CreditPreference.FIRST_NAME:
             return self.user.get_short_name()
-        if self.perspective == Perspective.FAMILY_CARER:
+        if perspective == Perspective.FAMILY_CARER:
             return str(_("a family carer"))
         return str(_("a professional"))
 
     @property
     def perspective_label(self):
-        return (
-            _("family carer") if self.perspective == Perspective.FAMILY_CARER else _("professional")
-        )
+        return perspective_label(self.perspective)
+
+
+def perspective_label(perspective):
+    return _("family carer") if perspective == Perspective.FAMILY_CARER else _("professional")
 
 
 def new_invitation_token():

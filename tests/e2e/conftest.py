@@ -1,0 +1,218 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against the app served by daphne.
+
+The live editor needs websockets, so the server is ASGI: one daphne process for the whole run
+(``asgi_server``), started on a free port against pytest's test database, with the in-memory
+channel layer (every browser talks to that one process). The tests are transactional, so what
+they create is committed and daphne sees it; the tables are emptied after each test.
+
+Each test opens its own chromium through ``run_in_browser`` (Playwright's async API inside
+``asyncio.run``), so several people can type at the same moment. The ORM is used only outside
+the browser code: Django refuses database calls from a thread with a running event loop.
+
+Chromium or Playwright missing is a failure with a plain message, never a skip.
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SERVER_START_SECONDS = 30
+# Every wait in these tests has a limit; this is the default for things that take a moment.
+WAIT_MS = 10_000
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "e2e: browser test (chromium + daphne), part of every run")
+
+
+# --- The server --------------------------------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url(settings_dict):
+    user = quote(settings_dict["USER"] or "postgres", safe="")
+    password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def log_tail(self, lines=40):
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def get_json(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=5) as response:  # noqa: S310
+            return json.load(response)
+
+    def wait_for_rooms_closed(self, timeout=20):
+        """Until every live room in the server has been written back and closed."""
+        deadline = time.monotonic() + timeout
+        state = None
+        while time.monotonic() < deadline:
+            state = self.get_json("/__e2e__/live-rooms")
+            if not state["open"] and not state["saving"]:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"Live rooms still open after {timeout} s: {state}")
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """daphne serving the app (tests/e2e/asgi.py) against the test database, for the whole run."""
+    if connection.vendor != "postgresql":
+        pytest.fail(
+            "The browser tests need PostgreSQL, shared by the test and the daphne process "
+            "(set DATABASE_URL=postgres://…)."
+        )
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "coprod.settings.test",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    # The in-memory channel layer, and tasks run in-process: nothing shared with other runs.
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "DEBUG"):
+        env.pop(name, None)
+    log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "tests.e2e.asgi:application",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"daphne stopped while starting:\n{server.log_tail()}")
+            try:
+                server.get_json("/__e2e__/live-rooms")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"daphne did not answer in {SERVER_START_SECONDS} s:\n{server.log_tail()}"
+                    )
+                time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def e2e_db(transactional_db, asgi_server):
+    """A committed test database that daphne can see, emptied after the test.
+
+    Before the tables are emptied, every live room must have been saved and closed (a write-back
+    into a table being emptied would fail in the server). Django empties them with TRUNCATE,
+    which the contribution log's append-only trigger refuses: as in tests/test_review_race.py,
+    user triggers are switched off for the rest of this connection's life, which ends with the
+    flush.
+    """
+    yield
+    try:
+        asgi_server.wait_for_rooms_closed()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+
+
+# --- The browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which(CHROMIUM)
+    if path is None:
+        pytest.fail(
+            f"The browser tests drive Debian's chromium at {CHROMIUM}, which is not there. "
+            "Install it with: apt-get install chromium"
+        )
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        pytest.fail("The browser tests need Playwright: pip install -e '.[test]' (or playwright).")
+    return path
+
+
+@pytest.fixture
+def run_in_browser(chromium_path, asgi_server):
+    """``run_in_browser(scenario)`` runs ``await scenario(browser)`` in a fresh headless
+    chromium and returns what it returns. On failure the daphne log is added to the error."""
+
+    def run(scenario):
+        from playwright.async_api import async_playwright
+
+        async def main():
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
+                )
+                try:
+                    return await scenario(browser)
+                finally:
+                    await browser.close()
+
+        try:
+            return asyncio.run(main())
+        except Exception as error:
+            error.add_note(f"daphne log (last lines):\n{asgi_server.log_tail()}")
+            raise
+
+    return run

@@ -1,0 +1,277 @@
+"""Writing a section together in the live room, in real browsers.
+
+Each person signs in in a browser context of their own and opens the same section's live page.
+What every browser shows is read from the editor (``window.coprodLive.instances[0].text()``);
+what was saved is read from the database once everyone has left and the room has written back.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import MembershipFactory, SectionFactory
+from workshops.attribution import attributed_words
+from workshops.enums import Perspective, Role
+from workshops.models import Membership, Section, SectionRevision
+from workshops.services.sessions import session_create
+
+from .pages import (
+    close_all,
+    live_text,
+    open_live,
+    sign_in,
+    type_at_line_end,
+    wait_for_same_text,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+# Three paragraphs: lines 1, 3 and 5 of the document. Each person types at the end of their own.
+BODY = (
+    "Behaviour can be a way of telling us something.\n"
+    "\n"
+    "We look for what the behaviour is for.\n"
+    "\n"
+    "Families know their child best."
+)
+WRITE_BACK_SECONDS = 20
+SCREENSHOT = Path("/tmp/coprod-e2e/live-two-people.png")  # noqa: S108 (outside the repository)
+
+
+@dataclass
+class LiveRoom:
+    section: Section
+    path: str
+    carer: Membership
+    professional: Membership
+    lead: Membership
+
+
+@pytest.fixture
+def live_room(e2e_db, world):
+    """A section on the agenda of a co-design session, and three people who may write in it:
+    a family carer, a professional (both co-trainers) and the organisation's lead."""
+    professional = MembershipFactory(
+        organisation=world.organisation,
+        role=Role.CO_TRAINER,
+        perspective=Perspective.PROFESSIONAL,
+    )
+    section = SectionFactory(
+        module=world.module, actor=world.co_trainer, title="What behaviour tells us", body=BODY
+    )
+    session = session_create(
+        workshop=world.workshop,
+        title="Writing module one together",
+        starts_at=timezone.now(),
+        agenda=[world.module],
+        facilitator=world.lead,
+        actor=world.lead,
+    )
+    return LiveRoom(
+        section=section,
+        path=f"/sessions/{session.pk}/sections/{section.pk}/live/",
+        carer=world.co_trainer,
+        professional=professional,
+        lead=world.lead,
+    )
+
+
+def wait_for_write_back(section, asgi_server, *, after_version):
+    """Once everyone has left: until the room has saved a newer version and closed."""
+    deadline = time.monotonic() + WRITE_BACK_SECONDS
+    while Section.objects.get(pk=section.pk).version <= after_version:
+        assert time.monotonic() < deadline, (
+            f"The room did not write back within {WRITE_BACK_SECONDS} s:\n{asgi_server.log_tail()}"
+        )
+        time.sleep(0.1)
+    asgi_server.wait_for_rooms_closed()
+    section.refresh_from_db()
+    return SectionRevision.objects.get(section=section, version=section.version)
+
+
+def credited_to(revision, phrase):
+    """The set of people the saved revision credits with the words of ``phrase``."""
+    pairs = attributed_words(revision.body, revision.attribution)
+    words = [word for word, _author in pairs]
+    wanted = phrase.split()
+    for start in range(len(words) - len(wanted) + 1):
+        if words[start : start + len(wanted)] == wanted:
+            return {author for _word, author in pairs[start : start + len(wanted)]}
+    raise AssertionError(f"{phrase!r} is not in the saved text: {revision.body!r}")
+
+
+def test_live_editing_three_people_typing_at_once_all_see_and_are_credited(
+    live_room, run_in_browser, asgi_server
+):
+    typed = {
+        live_room.carer: (1, "Ask me what worked at home."),
+        live_room.professional: (3, "A functional assessment helps here."),
+        live_room.lead: (5, "We write this together."),
+    }
+    expected = (
+        "Behaviour can be a way of telling us something. Ask me what worked at home.\n"
+        "\n"
+        "We look for what the behaviour is for. A functional assessment helps here.\n"
+        "\n"
+        "Families know their child best. We write this together."
+    )
+    version_before = live_room.section.version
+
+    async def scenario(browser):
+        people = list(typed)
+        signed_in = await asyncio.gather(
+            *(sign_in(browser, asgi_server.url, person.user.email) for person in people)
+        )
+        contexts = [context for context, _page in signed_in]
+        pages = [page for _context, page in signed_in]
+        try:
+            await asyncio.gather(*(open_live(page, live_room.path) for page in pages))
+            # All three type at the same moment, each at the end of their own paragraph.
+            await asyncio.gather(
+                *(
+                    type_at_line_end(page, typed[person][0], " " + typed[person][1])
+                    for person, page in zip(people, pages, strict=True)
+                )
+            )
+            merged = await wait_for_same_text(pages, [phrase for _line, phrase in typed.values()])
+            shown = [await page.locator(".cm-content").inner_text() for page in pages]
+            return merged, shown
+        finally:
+            await close_all(*contexts)
+
+    merged, shown = run_in_browser(scenario)
+
+    assert merged == expected
+    for text in shown:
+        for _line, phrase in typed.values():
+            assert phrase in text
+    revision = wait_for_write_back(live_room.section, asgi_server, after_version=version_before)
+    assert revision.body == expected
+    for person, (_line, phrase) in typed.items():
+        assert credited_to(revision, phrase) == {person.pk}
+    # The words that were there before keep their author.
+    assert credited_to(revision, "Families know their child best.") == {live_room.carer.pk}
+
+
+def test_live_editing_words_typed_offline_are_merged_after_reconnecting(
+    live_room, run_in_browser, asgi_server
+):
+    """The family carer's connection drops; they type; the professional types meanwhile; the
+    carer comes back and both see, and the room saves, both people's words.
+
+    Chromium's offline emulation (``context.set_offline``) fires the page's ``offline`` event and
+    holds back the frames of a websocket that is already open, but it does not close that socket,
+    so on its own it never makes the editor reconnect. The test therefore also closes the socket
+    from the page (``provider.disconnect()``) while offline, and opens it again with
+    ``provider.connect()`` once back online: the words typed offline reach the room through the
+    sync exchange of a new connection, as after a real dropped line.
+    """
+    offline_words = "Ask me what worked at home."
+    online_words = "A functional assessment helps here."
+    expected = (
+        f"Behaviour can be a way of telling us something. {offline_words}\n"
+        "\n"
+        f"We look for what the behaviour is for. {online_words}\n"
+        "\n"
+        "Families know their child best."
+    )
+    version_before = live_room.section.version
+
+    async def scenario(browser):
+        carer_context, carer = await sign_in(browser, asgi_server.url, live_room.carer.user.email)
+        pro_context, professional = await sign_in(
+            browser, asgi_server.url, live_room.professional.user.email
+        )
+        try:
+            await asyncio.gather(
+                open_live(carer, live_room.path), open_live(professional, live_room.path)
+            )
+
+            await carer_context.set_offline(True)
+            await carer.evaluate("() => window.coprodLive.instances[0].provider.disconnect()")
+            await carer.wait_for_function(
+                "() => !window.coprodLive.instances[0].provider.wsconnected"
+            )
+            await carer.locator('#live-status[data-live-status="offline"]').wait_for()
+            await asyncio.gather(
+                type_at_line_end(carer, 1, " " + offline_words),
+                type_at_line_end(professional, 3, " " + online_words),
+            )
+            # Each has only their own words while the carer is offline.
+            await wait_for_same_text([professional], [online_words])
+            apart = {"carer": await live_text(carer), "professional": await live_text(professional)}
+
+            await carer_context.set_offline(False)
+            await carer.evaluate("() => window.coprodLive.instances[0].provider.connect()")
+            await carer.locator('#live-status[data-live-status="connected"]').wait_for()
+            merged = await wait_for_same_text([carer, professional], [offline_words, online_words])
+
+            # Both cursors and both people's words on one screen, to look at.
+            await professional.locator(".cm-ySelectionInfo").first.wait_for(state="attached")
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            await professional.screenshot(path=str(SCREENSHOT), full_page=True)
+            return apart, merged
+        finally:
+            await close_all(carer_context, pro_context)
+
+    apart, merged = run_in_browser(scenario)
+
+    assert online_words not in apart["carer"]
+    assert offline_words in apart["carer"]
+    assert offline_words not in apart["professional"]
+    assert merged == expected
+    revision = wait_for_write_back(live_room.section, asgi_server, after_version=version_before)
+    assert revision.body == expected
+    assert credited_to(revision, offline_words) == {live_room.carer.pk}
+    assert credited_to(revision, online_words) == {live_room.professional.pk}
+
+
+def test_live_editing_observer_watches_and_cannot_type(
+    live_room, observer, run_in_browser, asgi_server
+):
+    """An observer's editor is read-only and says so; even an edit forced into their copy of the
+    document is refused by the room. They still see the others' words arrive."""
+    writer_words = "We write this together."
+
+    async def scenario(browser):
+        lead_context, lead = await sign_in(browser, asgi_server.url, live_room.lead.user.email)
+        obs_context, watcher = await sign_in(browser, asgi_server.url, observer.user.email)
+        try:
+            await asyncio.gather(
+                open_live(lead, live_room.path), open_live(watcher, live_room.path)
+            )
+            intro = await watcher.locator("main .col-lg-9 > p").first.inner_text()
+            editable = await watcher.locator(".cm-content").get_attribute("contenteditable")
+
+            await watcher.locator(".cm-content").click()
+            await watcher.keyboard.type("An observer typed this", delay=10)
+            after_typing = await live_text(watcher)
+            # Past the editor: straight into the observer's copy of the shared document.
+            await watcher.evaluate(
+                "() => window.coprodLive.instances[0].ytext.insert(0, 'Forced in. ')"
+            )
+            await type_at_line_end(lead, 5, " " + writer_words)
+            await wait_for_same_text([lead], [writer_words])
+            # The observer reads along: the lead's words reach them.
+            await watcher.wait_for_function(
+                "(words) => window.coprodLive.instances[0].text().includes(words)", arg=writer_words
+            )
+            return intro, editable, after_typing, await live_text(lead)
+        finally:
+            await close_all(lead_context, obs_context)
+
+    intro, editable, after_typing, lead_text = run_in_browser(scenario)
+
+    assert intro.startswith("You are watching")
+    assert editable == "false"
+    assert after_typing == BODY
+    assert lead_text == f"{BODY} {writer_words}"
+    revision = wait_for_write_back(
+        live_room.section, asgi_server, after_version=live_room.section.version
+    )
+    assert revision.body == f"{BODY} {writer_words}"
+    assert credited_to(revision, writer_words) == {live_room.lead.pk}
