@@ -223,19 +223,19 @@ for _name, _url in (("section_create", _section_new), ("section_edit", _section_
 CASES |= {
     # based_on_version is a hidden field: its error is in the form, with the general alert.
     "section_edit-version-text": Case(
-        _section_url, lambda w: _section(w, based_on_version="latest"), 400
+        _section_url, lambda w: _section(w, based_on_version="latest"), 409
     ),
     "section_edit-version-zero": Case(
-        _section_url, lambda w: _section(w, based_on_version="0"), 400
+        _section_url, lambda w: _section(w, based_on_version="0"), 409
     ),
     "section_edit-version-negative": Case(
-        _section_url, lambda w: _section(w, based_on_version="-1"), 400
+        _section_url, lambda w: _section(w, based_on_version="-1"), 409
     ),
     "section_edit-version-huge": Case(
         _section_url, lambda w: _section(w, based_on_version="9" * 30), 409
     ),
     "section_edit-version-list": Case(
-        _section_url, lambda w: _section(w, based_on_version=["1", "x"]), 400
+        _section_url, lambda w: _section(w, based_on_version=["1", "x"]), 409
     ),
     "section-edit-nonexistent": Case(
         lambda w: reverse("section_edit", kwargs={"pk": 999_999_999}), lambda w: _section(w), 404
@@ -478,19 +478,17 @@ def test_form_hostile_input_answered_without_500(world, name):
         assert ContributionEntry.objects.count() == log_before
 
 
-def test_section_edit_hidden_version_error_shows_general_alert(client_for, world):
+def test_section_edit_garbled_version_is_a_conflict_that_keeps_the_text(client_for, world):
     response = client_for(world.lead).post(
         reverse("section_edit", kwargs={"pk": world.section.pk}),
         _section(world, based_on_version="latest"),
     )
 
-    assert response.status_code == 400
-    assert response.context["form"].errors == {"based_on_version": ["Enter a whole number."]}
-    assert "Please check the fields marked below. Your text has not been lost." in (
-        response.content.decode()
-    )
-    # The person's text is still in the box.
+    assert response.status_code == 409
+    # The person's text is still in the box, now based on the saved version, and nothing changed.
     assert response.context["form"]["body"].value() == "Some words."
+    assert response.context["form"]["based_on_version"].value() == str(world.section.version)
+    assert Section.objects.get(pk=world.section.pk).version == world.section.version
 
 
 def test_section_edit_huge_body_keeps_text_in_form(client_for, world):

@@ -28,7 +28,7 @@ from workshops.attribution import attributed_words
 from workshops.enums import Action
 from workshops.live import hub
 from workshops.live.consumers import REFUSED
-from workshops.live.rooms import SYNC, TEXT_NAME
+from workshops.live.rooms import STEP2, SYNC, TEXT_NAME
 from workshops.live.routing import websocket_urlpatterns
 from workshops.models import Attendance, ContributionEntry, LiveDocument, Section, SectionRevision
 from workshops.services import content as content_services
@@ -99,6 +99,7 @@ class LiveClient:
             self.communicator.scope["user"] = user
         self.frames = 0
         self.close_code = None
+        self.synced = False  # has had the room's document (a sync step 2)
 
     @property
     def text(self):
@@ -121,7 +122,7 @@ class LiveClient:
         await self.connect()
         await self.handle(await self.next_output())
         await self.communicator.send_to(bytes_data=create_sync_message(self.doc))
-        await self.pump()
+        await until(lambda: self.synced, self)
 
     async def handle(self, output):
         if output["type"] == "websocket.close":
@@ -131,6 +132,7 @@ class LiveClient:
         assert data, f"unexpected output {output!r}"
         self.frames += 1
         if data[0] == SYNC:
+            self.synced = self.synced or data[1] == STEP2
             reply = handle_sync_message(data[1:], self.doc)
             if reply:
                 await self.communicator.send_to(bytes_data=reply)
@@ -160,6 +162,16 @@ class LiveClient:
     async def leave(self):
         # Waits for the consumer to finish, write-back included.
         await self.communicator.disconnect(timeout=WAIT)
+
+
+async def until(condition, *clients):
+    """Pump the clients until ``condition()`` holds (what was sent has arrived)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT
+    while not condition():
+        assert loop.time() < deadline, "what was expected never arrived"
+        for client in clients:
+            await client.pump()
 
 
 async def settle(*clients):
@@ -195,6 +207,11 @@ def test_live_two_members_typing_at_once_converge(world, live_session):
         # Both type before either has seen the other's words.
         await carer.type_after("Behaviour", " CARERWORDS")
         await professional.type_after("something.", " PROWORDS")
+        await until(
+            lambda: "PROWORDS" in carer.text and "CARERWORDS" in professional.text,
+            carer,
+            professional,
+        )
         await settle(carer, professional)
 
         assert carer.text == professional.text
@@ -218,7 +235,9 @@ def test_live_write_back_credits_each_typist(world, live_session):
         await professional.join()
         await carer.type_after("Behaviour", " often")
         await professional.type_after("something.", " Ask what it means.")
-        await settle(carer, professional)
+        await until(
+            lambda: "Ask" in carer.text and "often" in professional.text, carer, professional
+        )
         await carer.leave()
         await professional.leave()
 
@@ -357,7 +376,7 @@ def test_live_observer_reads_but_cannot_write(world, observer, live_session):
         await watcher.join()
         seen["on_joining"] = watcher.text
         await editor.type_after("Behaviour", " often")
-        await settle(editor, watcher)
+        await until(lambda: "often" in watcher.text, editor, watcher)
         seen["after_editor_typed"] = watcher.text
         await watcher.type_after("something.", " OBSERVERWORDS")
         await settle(editor, watcher)
@@ -438,11 +457,12 @@ def test_live_form_save_while_room_open_is_merged_not_overwritten(world, live_se
         await carer.join()
         await watcher.join()
         await carer.type_after("Behaviour", " often")
-        await settle(carer, watcher)
+        await until(lambda: "often" in watcher.text, carer, watcher)  # the room has it
         await database_sync_to_async(form_save)()
         # A timed write-back (called directly here) merges the form save into the room and
         # sends the merge to everyone in it.
         await hub.save_all()
+        await until(lambda: "family" in carer.text and "family" in watcher.text, carer, watcher)
         await settle(carer, watcher)
         seen["carer"], seen["watcher"] = carer.text, watcher.text
         await carer.type_after("notice.", " Gently.")
@@ -490,7 +510,7 @@ def test_live_malformed_frames_do_not_crash_the_consumer(world, live_session):
         await carer.communicator.send_to(text_data="not a binary frame")
         await settle(carer, professional)
         await carer.type_after("Behaviour", " still")
-        await settle(carer, professional)
+        await until(lambda: "still" in professional.text, carer, professional)
         seen["professional"] = professional.text
         await carer.leave()
         await professional.leave()

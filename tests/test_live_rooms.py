@@ -54,6 +54,10 @@ class Browser:
     def receive(self, update):
         self.doc.apply_update(update)
 
+    def catch_up(self, room):
+        """What the room has that this browser lacks, as the room would send it."""
+        self.receive(room.doc.get_update(self.doc.get_state()))
+
 
 def test_live_room_concurrent_edits_converge():
     room = start_room("Behaviour is a way of telling us something.")
@@ -66,8 +70,8 @@ def test_live_room_concurrent_edits_converge():
     from_professional = professional.insert_after("telling us", " clearly")
     assert room.apply_update(from_carer, CARER) is True
     assert room.apply_update(from_professional, PROFESSIONAL) is True
-    carer.receive(from_professional)
-    professional.receive(from_carer)
+    carer.catch_up(room)
+    professional.catch_up(room)
 
     expected = "Behaviour often is a way of telling us clearly something."
     assert room.text == expected

@@ -448,7 +448,7 @@ def test_schedule_session_observer_sees_no_form_and_cannot_post(world, observer,
 
     assert page.status_code == 200
     assert b'name="title"' not in page.content
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not CoDesignSession.objects.exists()
 
 

@@ -113,7 +113,15 @@ class SectionForm(CrispyForm):
         widget=forms.CheckboxSelectMultiple,
     )
     # The version the person started from; a save on an older version is a conflict.
-    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    based_on_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_based_on_version(self):
+        """A version number, or None when it is missing or garbled: the view then treats the
+        save as a conflict, so the text is kept and nothing is overwritten unseen."""
+        value = self.cleaned_data["based_on_version"].strip()
+        if value.isascii() and value.isdigit() and 1 <= int(value) < 2**31:
+            return int(value)
+        return None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

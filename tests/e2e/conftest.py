@@ -41,8 +41,6 @@ CHROMIUM_ARGS = [
 ]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SERVER_START_SECONDS = 30
-# Every wait in these tests has a limit; this is the default for things that take a moment.
-WAIT_MS = 10_000
 
 
 def pytest_configure(config):
@@ -77,7 +75,7 @@ class LiveServer:
         return "\n".join(text.splitlines()[-lines:])
 
     def get_json(self, path):
-        with urllib.request.urlopen(self.url + path, timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(self.url + path, timeout=5) as response:
             return json.load(response)
 
     def wait_for_rooms_closed(self, timeout=20):
@@ -93,7 +91,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+def asgi_server(django_db_setup, tmp_path_factory):
     """daphne serving the app (tests/e2e/asgi.py) against the test database, for the whole run."""
     if connection.vendor != "postgresql":
         pytest.fail(
@@ -114,7 +112,7 @@ def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
         env.pop(name, None)
     log_path = tmp_path_factory.mktemp("daphne") / "daphne.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",

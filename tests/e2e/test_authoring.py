@@ -61,6 +61,7 @@ def test_authoring_family_carer_edits_a_section_with_live_preview_and_saves(
     async def scenario(browser):
         from playwright.async_api import expect
 
+        expect.set_options(timeout=WAIT_MS)
         context = await browser.new_context(base_url=asgi_server.url)
         context.set_default_timeout(WAIT_MS)
         try:

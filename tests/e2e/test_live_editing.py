@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from tests.factories import MembershipFactory, SectionFactory
 from workshops.attribution import attributed_words
-from workshops.enums import Perspective, Role
-from workshops.models import Membership, Section, SectionRevision
+from workshops.enums import Action, Perspective, Role
+from workshops.models import ContributionEntry, Membership, Section, SectionRevision
 from workshops.services.sessions import session_create
 
 from .pages import (
@@ -39,7 +39,7 @@ BODY = (
     "Families know their child best."
 )
 WRITE_BACK_SECONDS = 20
-SCREENSHOT = Path("/tmp/coprod-e2e/live-two-people.png")  # noqa: S108 (outside the repository)
+SCREENSHOT = Path("/tmp/coprod-e2e/live-two-people.png")  # outside the repository
 
 
 @dataclass
@@ -104,6 +104,18 @@ def credited_to(revision, phrase):
     raise AssertionError(f"{phrase!r} is not in the saved text: {revision.body!r}")
 
 
+def logged_live_words(section):
+    """{membership id: (words added, words removed)} over the section's live-edit log entries."""
+    logged = {}
+    entries = ContributionEntry.objects.filter(
+        action=Action.SECTION_LIVE_EDIT, target_id=section.pk
+    )
+    for entry in entries:
+        added, removed = logged.get(entry.membership_id, (0, 0))
+        logged[entry.membership_id] = (added + entry.words_added, removed + entry.words_removed)
+    return logged
+
+
 def test_live_editing_three_people_typing_at_once_all_see_and_are_credited(
     live_room, run_in_browser, asgi_server
 ):
@@ -155,6 +167,11 @@ def test_live_editing_three_people_typing_at_once_all_see_and_are_credited(
         assert credited_to(revision, phrase) == {person.pk}
     # The words that were there before keep their author.
     assert credited_to(revision, "Families know their child best.") == {live_room.carer.pk}
+    # The log counts the words each person added, as a form save would: typed letter by
+    # letter, a word still counts once.
+    assert logged_live_words(live_room.section) == {
+        person.pk: (len(phrase.split()), 0) for person, (_line, phrase) in typed.items()
+    }
 
 
 def test_live_editing_words_typed_offline_are_merged_after_reconnecting(
@@ -228,6 +245,10 @@ def test_live_editing_words_typed_offline_are_merged_after_reconnecting(
     assert revision.body == expected
     assert credited_to(revision, offline_words) == {live_room.carer.pk}
     assert credited_to(revision, online_words) == {live_room.professional.pk}
+    assert logged_live_words(live_room.section) == {
+        live_room.carer.pk: (len(offline_words.split()), 0),
+        live_room.professional.pk: (len(online_words.split()), 0),
+    }
 
 
 def test_live_editing_observer_watches_and_cannot_type(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pycrdt import Doc, Text, YMessageType, YSyncMessageType, create_update_message
 from pycrdt import read_message as read_payload
 
-from workshops.attribution import attribute_new_text, token_opcodes, word_change_counts
+from workshops.attribution import attribute_new_text, expand, token_opcodes, words
 
 TEXT_NAME = "body"
 # Tokens that put back together give the text exactly: words and the spaces between them.
@@ -36,6 +36,9 @@ class LiveRoom:
     # Since the last write-back: who changed the text, and by how much.
     changes: dict = field(default_factory=dict)
     last_author: int | None = None
+    # Per word of the text, who typed it since the last write-back (None: it was saved then).
+    # Counted against this, a word typed letter by letter is one word added, as in a form save.
+    typed: list = field(default_factory=list)
 
     @classmethod
     def start(cls, *, section_id, text, version, attribution, state=None, base_state=None):
@@ -53,6 +56,7 @@ class LiveRoom:
             base_version=version,
             attribution=list(attribution),
         )
+        room.typed = [[None, len(words(room.text))]]
         if state and room.text != text:
             # The saved state is behind the section (saved by the form editor since): merge.
             room.merge_saved_text(text, author_id=None, version=version)
@@ -83,10 +87,14 @@ class LiveRoom:
 
     def _credit(self, before, after, author_id):
         self.attribution = attribute_new_text(before, self.attribution, after, author_id)
-        added, removed = word_change_counts(before, after)
+        saved_before = expand(self.typed).count(None)
+        self.typed = attribute_new_text(before, self.typed, after, author_id)
+        typed = expand(self.typed)
         counts = self.changes.setdefault(author_id, AuthorCounts())
-        counts.words_added += added
-        counts.words_removed += removed
+        # Only saved words count as removed: a word typed and changed since was never saved.
+        counts.words_removed += saved_before - typed.count(None)
+        for author, author_counts in self.changes.items():
+            author_counts.words_added = typed.count(author)
         self.last_author = author_id
 
     def merge_saved_text(self, saved_text, *, author_id, version):
@@ -107,6 +115,7 @@ class LiveRoom:
         after = self.text
         if after != before:
             self.attribution = attribute_new_text(before, self.attribution, after, author_id)
+            self.typed = attribute_new_text(before, self.typed, after, None)
         self.base_text = saved_text
         self.base_version = version
         self.base_state = fork.get_update()
@@ -118,6 +127,7 @@ class LiveRoom:
         self.base_text = self.text
         self.base_version = version
         self.changes = {}
+        self.typed = [[None, len(words(self.text))]]
 
 
 def _replay_edit(ytext, old, new):

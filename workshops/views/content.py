@@ -288,7 +288,9 @@ class SectionEditView(ScopedView):
         data = form.cleaned_data
         if "preview" in request.POST:
             return self._render(form, preview_html=render_markdown(data["body"]))
-        based_on = data.pop("based_on_version") or self.object.version
+        based_on = data.pop("based_on_version")
+        if based_on is None:
+            return self._render_conflict(form, self.object)
         try:
             section = content_services.section_update(
                 section=self.object, based_on_version=based_on, actor=self.membership, **data

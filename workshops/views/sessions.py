@@ -3,7 +3,7 @@
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -56,7 +56,7 @@ class WorkshopSessionsView(ScopedView):
 
     def post(self, request, pk):
         if not can(request.user, EDIT_CONTENT, self.object):
-            raise Http404
+            raise PermissionDenied
         form = self._form(request.POST)
         if form.is_valid():
             try:
