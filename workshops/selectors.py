@@ -106,7 +106,8 @@ def module_get(*, user, pk):
 
 
 def module_sections(*, module):
-    return module.sections.order_by("position", "pk")
+    # The page shows the cleaned HTML; the markdown source can be long and isn't needed.
+    return module.sections.defer("body").order_by("position", "pk")
 
 
 def section_get(*, user, pk):

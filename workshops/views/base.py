@@ -28,7 +28,8 @@ class ScopedView(LoginRequiredMixin, View):
         self.membership = membership_of(request.user, self.organisation)
         if self.permission is None or not can(request.user, self.permission, self.object):
             raise PermissionDenied
-        request.session[CURRENT_ORGANISATION_SESSION_KEY] = self.organisation.pk
+        if request.session.get(CURRENT_ORGANISATION_SESSION_KEY) != self.organisation.pk:
+            request.session[CURRENT_ORGANISATION_SESSION_KEY] = self.organisation.pk
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
