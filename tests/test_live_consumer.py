@@ -435,6 +435,36 @@ def test_live_after_session_end_editors_are_read_only(world, live_session):
     assert not live_edits(section).exists()
 
 
+def test_live_session_ending_saves_and_stops_open_connections_writing(world, live_session):
+    seen = {}
+
+    async def scenario():
+        editor = LiveClient(world.co_trainer.user, live_session, world.section)
+        await editor.join()
+        await editor.type_after("Behaviour", " often")
+        await settle(editor)
+        await database_sync_to_async(session_services.session_end)(
+            session=live_session, actor=world.lead
+        )
+        await settle(editor)
+        seen["saved_at_end"] = await database_sync_to_async(
+            lambda: Section.objects.get(pk=world.section.pk).body
+        )()
+        await editor.type_after("often", " LATEWORDS")
+        await settle(editor)
+        reader = LiveClient(world.lead.user, live_session, world.section)
+        await reader.join()
+        seen["others_see"] = reader.text
+        await reader.leave()
+        await editor.leave()
+
+    run(scenario)
+
+    with_often = "Behaviour often is a way of **telling us** something."
+    assert seen == {"saved_at_end": with_often, "others_see": with_often}
+    assert Section.objects.get(pk=world.section.pk).body == with_often
+
+
 def test_live_form_save_while_room_open_is_merged_not_overwritten(world, live_session):
     seen = {}
     form_body = BODY + " Ask the family what they notice."

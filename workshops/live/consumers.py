@@ -19,15 +19,12 @@ from workshops.rules import EDIT_CONTENT, can, membership_of
 from workshops.services.sessions import attendance_join, attendance_leave
 
 from . import hub
+from .groups import group_name, session_group_name
 from .rooms import AWARENESS, STEP1, SYNC, parse_message, update_message
 
 logger = logging.getLogger(__name__)
 
 REFUSED = 4403
-
-
-def group_name(section_id):
-    return f"live-section-{section_id}"
 
 
 async def broadcast_update(section_id, update, sender=None):
@@ -60,6 +57,7 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         kwargs = self.scope["url_route"]["kwargs"]
         self.section_id = kwargs["section_id"]
         self.handle = None
+        self.attendance = None
         access = await database_sync_to_async(live_access)(
             self.scope["user"], kwargs["session_id"], self.section_id
         )
@@ -68,19 +66,24 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         self.session, self.membership, self.can_write = access
-        self.handle = await hub.join(self.section_id)
-        await self.channel_layer.group_add(group_name(self.section_id), self.channel_name)
         self.attendance = await database_sync_to_async(attendance_join)(
             session=self.session, membership=self.membership
         )
+        self.handle = await hub.join(self.section_id)
+        await self.channel_layer.group_add(group_name(self.section_id), self.channel_name)
+        await self.channel_layer.group_add(session_group_name(self.session.pk), self.channel_name)
         async with self.handle.lock:
             await self.send(bytes_data=create_sync_message(self.handle.room.doc))
 
     async def disconnect(self, code):
+        if self.attendance is not None:
+            await database_sync_to_async(attendance_leave)(attendance_id=self.attendance.pk)
         if self.handle is None:
             return
         await self.channel_layer.group_discard(group_name(self.section_id), self.channel_name)
-        await database_sync_to_async(attendance_leave)(attendance_id=self.attendance.pk)
+        await self.channel_layer.group_discard(
+            session_group_name(self.session.pk), self.channel_name
+        )
         await hub.leave(self.section_id, lambda update: broadcast_update(self.section_id, update))
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -118,6 +121,11 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
                 group_name(self.section_id),
                 {"type": "room.message", "message": bytes_data, "sender": None},
             )
+
+    async def session_ended(self, event):
+        """The session ended: from now on this connection only reads, and the room is saved."""
+        self.can_write = False
+        await hub.save(self.handle, lambda update: broadcast_update(self.section_id, update))
 
     async def room_message(self, event):
         if event.get("sender") != self.channel_name:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops.enums import Action
+from workshops.live.groups import announce_session_ended
 from workshops.markdown import render_markdown
 from workshops.models import (
     Attendance,
@@ -64,6 +65,7 @@ def session_end(*, session, actor):
     session.save(update_fields=["ended_at"])
     session.attendance.filter(left_at__isnull=True).update(left_at=now)
     _session_log(actor=actor, action=Action.SESSION_END, session=session)
+    transaction.on_commit(lambda: announce_session_ended(session.pk))
     return session
 
 
@@ -93,7 +95,8 @@ def section_live_save(*, section_id, base_version, body, attribution, changes, a
     Raises SectionConflict, writing nothing, if the section was saved elsewhere since
     ``base_version``; the room then merges that text and tries again.
     """
-    section = Section.objects.select_for_update().select_related("module").get(pk=section_id)
+    # all_objects: words typed live are saved even if someone deleted the section meanwhile.
+    section = Section.all_objects.select_for_update().select_related("module").get(pk=section_id)
     if section.version != base_version:
         raise SectionConflict(section)
     authors = Membership.objects.in_bulk([author_id, *changes])
