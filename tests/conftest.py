@@ -10,6 +10,7 @@ through the services (see tests/factories).
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -174,3 +175,17 @@ def client_for(db):
 def pytest_configure(config):
     # WhiteNoise looks for collected static files, which tests never collect.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def flushable_log(transactional_db):
+    """Let the end of a transactional test empty the contribution log.
+
+    Django empties the tables with TRUNCATE after such a test, which the log's append-only
+    trigger refuses. Torn down just before that flush, this turns user triggers off for the rest
+    of this connection's life; Django closes the connection straight after the flush.
+    """
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")

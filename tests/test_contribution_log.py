@@ -135,26 +135,13 @@ def test_contribution_entry_queryset_update_is_refused(world):
 # Concurrent appends keep one chain
 
 
-@pytest.fixture
-def _flushable_log(transactional_db):
-    """Let the end-of-test flush empty the log.
-
-    Django empties the tables with TRUNCATE after a transactional test, which the trigger
-    refuses. Torn down before that flush, this turns user triggers off for the rest of this
-    connection's life; Django closes the connection straight after the flush.
-    """
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-
-
 THREADS = 6
 CALLS_PER_THREAD = 10
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_contribution_record_concurrent_appends_leave_one_unbroken_chain(_flushable_log):
+def test_contribution_record_concurrent_appends_leave_one_unbroken_chain(flushable_log):
     lead = MembershipFactory(role=Role.LEAD, perspective=Perspective.PROFESSIONAL)
     organisation = lead.organisation
     workshop = WorkshopFactory(organisation=organisation, actor=lead)

@@ -19,7 +19,6 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.utils import timezone
 from pycrdt import Doc, Text, create_sync_message, create_update_message, handle_sync_message
 
@@ -34,26 +33,12 @@ from workshops.models import Attendance, ContributionEntry, LiveDocument, Sectio
 from workshops.services import content as content_services
 from workshops.services import sessions as session_services
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("flushable_log")]
 
 # Generous: only reached if something is wrong. Never passed where it could expire normally.
 WAIT = 30
 QUIET = 0.2
 BODY = "Behaviour is a way of **telling us** something."
-
-
-@pytest.fixture(autouse=True)
-def _flushable_log(transactional_db):
-    """Let the end-of-test flush empty the contribution log.
-
-    Django empties the tables with TRUNCATE after a transactional test, which the append-only
-    trigger refuses. Torn down just before that flush, this turns user triggers off for the rest
-    of this connection's life; Django closes the connection straight after the flush.
-    """
-    yield
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
 
 
 @pytest.fixture(autouse=True)

@@ -36,17 +36,8 @@ REPEATS = 4
 
 
 @pytest.fixture(autouse=True)
-def _postgresql_with_flushable_log(transactional_db):
-    """Fail plainly without PostgreSQL, and let the end-of-test flush empty the log.
-
-    Django empties the tables with TRUNCATE after a transactional test, which the append-only
-    trigger refuses. Torn down just before that flush, this turns user triggers off for the rest
-    of this connection's life; Django closes the connection straight after the flush.
-    """
+def _postgresql(flushable_log):
     assert connection.vendor == "postgresql", "These tests need PostgreSQL (set DATABASE_URL)."
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
 
 
 @pytest.fixture(autouse=True)
