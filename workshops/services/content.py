@@ -196,9 +196,9 @@ def _lock_current(section, based_on_version):
     return current
 
 
-def _section_save_new_version(*, current, body, attribution, actor, action, **fields):
-    """Write the section's next version, its revision and its log entry."""
-    added, removed = word_change_counts(current.body, body)
+def _write_section_version(*, current, body, attribution, author, **fields):
+    """Write the (locked) section's next version and its revision. Logs nothing: callers log
+    the change the way it happened (one editor, a restore, or several people live)."""
     previous_revision = SectionRevision.objects.filter(
         section=current, version=current.version
     ).first()
@@ -212,11 +212,20 @@ def _section_save_new_version(*, current, body, attribution, actor, action, **fi
     SectionRevision.objects.create(
         section=current,
         version=current.version,
-        author=actor,
+        author=author,
         title=current.title,
         body=body,
         attribution=attribution,
         based_on=previous_revision,
+    )
+    return current
+
+
+def _section_save_new_version(*, current, body, attribution, actor, action, **fields):
+    """Write the section's next version, its revision and its log entry."""
+    added, removed = word_change_counts(current.body, body)
+    _write_section_version(
+        current=current, body=body, attribution=attribution, author=actor, **fields
     )
     _section_log(
         actor=actor, action=action, section=current, words_added=added, words_removed=removed

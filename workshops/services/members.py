@@ -47,9 +47,10 @@ def invitation_accept(*, invitation, user=None, full_name="", first_name="", pas
         raise ValidationError(_("This invitation has expired or has already been used."))
     if user is not None and user.email.lower() != invitation.email.lower():
         raise ValidationError(_("This invitation was sent to another email address."))
-    if user is not None and Membership.active.filter(
-        user=user, organisation=invitation.organisation
-    ).exists():
+    if (
+        user is not None
+        and Membership.active.filter(user=user, organisation=invitation.organisation).exists()
+    ):
         raise ValidationError(_("You are already a member of this organisation."))
     if user is None:
         user = User.objects.create_user(

@@ -7,19 +7,18 @@ from django.utils.translation import gettext as _
 
 from workshops.enums import Action
 from workshops.live.groups import announce_session_ended
-from workshops.markdown import render_markdown
 from workshops.models import (
     Attendance,
     CoDesignSession,
     LiveDocument,
     Membership,
     Section,
-    SectionRevision,
     TimeEntry,
 )
 from workshops.rules import EDIT_CONTENT, MANAGE_MEMBERS, VIEW
 
-from .content import SectionConflict
+# A private helper of the section services, shared so a live save writes versions the same way.
+from .content import SectionConflict, _write_section_version
 from .contributions import contribution_record
 from .permissions import require
 
@@ -103,21 +102,7 @@ def section_live_save(*, section_id, base_version, body, attribution, changes, a
     author = authors.get(author_id)
     if author is None or author.organisation_id != section.module.workshop.organisation_id:
         raise PermissionDenied
-    previous = SectionRevision.objects.filter(section=section, version=section.version).first()
-    section.body = body
-    section.body_html = render_markdown(body)
-    section.attribution = attribution
-    section.version += 1
-    section.save(update_fields=["body", "body_html", "attribution", "version", "updated_at"])
-    SectionRevision.objects.create(
-        section=section,
-        version=section.version,
-        author=author,
-        title=section.title,
-        body=body,
-        attribution=attribution,
-        based_on=previous,
-    )
+    _write_section_version(current=section, body=body, attribution=attribution, author=author)
     for membership_id, counts in changes.items():
         membership = authors.get(membership_id)
         if membership is None:
