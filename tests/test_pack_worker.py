@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from coprod.celery import app as celery_app
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
@@ -46,9 +47,6 @@ def _redis_answers():
         return False
 
 
-pytestmark = pytest.mark.skipif(not _redis_answers(), reason="Redis is not answering")
-
-
 def _database_url():
     database = connection.settings_dict
     user = database["USER"] or "postgres"
@@ -59,25 +57,11 @@ def _database_url():
 
 
 @pytest.fixture
-def _flushable_log(transactional_db):
-    """Let the end-of-test flush empty the contribution log.
-
-    Django empties the tables with TRUNCATE after a transactional test, which the append-only
-    trigger refuses. Torn down just before that flush (and after the worker has stopped), this
-    turns user triggers off for the rest of this connection's life; Django closes the connection
-    straight after the flush.
-    """
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-
-
-@pytest.fixture
-def worker(_flushable_log, tmp_path, settings):
+def worker(flushable_log, tmp_path, settings):
     """A Celery worker process consuming a queue of its own; stopped (and its queue deleted)
     whatever happens."""
-    if connection.vendor != "postgresql":
-        pytest.skip("The worker needs a database server it can share with the test.")
+    assert connection.vendor == "postgresql", "The worker shares the test's PostgreSQL database."
+    assert _redis_answers(), "The worker needs Redis at 127.0.0.1:6379 as its broker."
     queue = f"coprod-test-packs-{uuid.uuid4().hex}"
     packs_root = tmp_path / "packs"
     settings.PACKS_ROOT = packs_root
@@ -139,11 +123,13 @@ def broker_not_eager(settings, worker):
     }
 
     def forget_connections():
-        # Producers are pooled per broker URL: drop any made for another broker.
+        # Producers are pooled per broker URL: drop any made for another broker, from the app
+        # and from kombu's global registry (else later tests are handed a closed pool).
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+        kombu_pools.reset()
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     forget_connections()

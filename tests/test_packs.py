@@ -258,7 +258,7 @@ def test_attendee_pack_prints_each_modules_sign_off_stamp(team, request_pack):
     # Signatories are credited as they chose, in the stamp as everywhere else.
     assert (
         f"Agreed version 1 — signed off on {stamp_date(team.routines)} by "
-        "a family carer (family carer) and Rupert (professional)"
+        "a family carer and Rupert (professional)"
     ) in text
 
 

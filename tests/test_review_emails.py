@@ -12,9 +12,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from kombu import pools as kombu_pools
 
-from coprod.celery import app as celery_app
 from tests.factories import MembershipFactory, ModuleFactory, SectionFactory
 from workshops.enums import DecisionKind, Perspective, Role
 from workshops.models import ReviewRound
@@ -28,18 +26,6 @@ MODULE_TITLE = "Sleep, food & routines"
 COMMENT_BODY = "Could we say he's “telling us” something, not that he's 'naughty'?"
 COMMENT_QUOTE = "it's his way of telling us"
 REASON = "Please don't call it 'bad behaviour' & add the parent's view."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_task_producers():
-    """Start from no pooled broker connections.
-
-    Even eager tasks borrow a producer from the app's pool. A test that force-closed a pool
-    leaves it in kombu's global registry, where later tasks would get it back closed.
-    """
-    kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -11,9 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
-from kombu import pools as kombu_pools
 
-from coprod.celery import app as celery_app
 from tests.factories import (
     MembershipFactory,
     ModuleFactory,
@@ -38,18 +36,6 @@ REPEATS = 4
 @pytest.fixture(autouse=True)
 def _postgresql(flushable_log):
     assert connection.vendor == "postgresql", "These tests need PostgreSQL (set DATABASE_URL)."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_task_producers():
-    """Start from no pooled broker connections.
-
-    Even eager tasks borrow a producer from the app's pool. A test that force-closed a pool
-    leaves it in kombu's global registry, where every later thread would get it back closed.
-    """
-    kombu_pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def _run_together(*calls):

@@ -760,7 +760,7 @@ def test_module_page_shows_agreed_stamp_following_credit_preferences(
     stamp = _inner_text(html, 'class="agreed-stamp"', "</div>")
     assert stamp == (
         f"Agreed version 1 — signed off on {_long_date(agreed_at)} by a family carer "
-        f"(family carer) and {professional.user.full_name} (professional)"
+        f"and {professional.user.full_name} (professional)"
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from workshops.attribution import words_by_author
 from workshops.balance import balance_of
-from workshops.enums import DecisionKind, RoundStatus
+from workshops.enums import CreditPreference, DecisionKind, RoundStatus
 from workshops.models import (
     CoDesignSession,
     Comment,
@@ -361,6 +361,14 @@ def module_version_get(*, module, number):
         raise Http404 from None
 
 
+def _signatory(membership, perspective):
+    name = membership.credit_name_as(perspective)
+    label = perspective_label(perspective)
+    anonymous = membership.credit_preference == CreditPreference.ANONYMOUS
+    # An anonymous name already says the perspective ("a family carer").
+    return {"name": name, "perspective": label, "label": name if anonymous else f"{name} ({label})"}
+
+
 def agreed_stamp(*, version):
     """The agreed version's sign-off: who approved it, credited as they chose, and when."""
     if version is None or version.agreed_at is None:
@@ -377,10 +385,7 @@ def agreed_stamp(*, version):
         "agreed_at": version.agreed_at,
         "signatories": [
             # As they were when signing: a later change of perspective doesn't rewrite history.
-            {
-                "name": d.membership.credit_name_as(d.perspective),
-                "perspective": perspective_label(d.perspective),
-            }
+            _signatory(d.membership, d.perspective)
             for d in approvals
         ],
     }

@@ -17,7 +17,7 @@ from workshops.models import ModuleVersion, PackKind
 from .fetcher import static_url
 
 # Bump when the pack templates or print stylesheet change, so cached packs are made again.
-PACK_TEMPLATE_VERSION = "1"
+PACK_TEMPLATE_VERSION = "2"
 
 _KIND_LABELS = dict(SectionKind.choices)
 
