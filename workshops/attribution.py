@@ -16,6 +16,7 @@ Rules, chosen so that credit follows the words a reader sees:
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 from itertools import groupby
 
 _WORD = re.compile(r"\S+")
@@ -30,6 +31,8 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text or "")
 
 
+# Texts repeat their words a lot, and every save keys every word of both texts.
+@lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """What makes two words the same word: their letters and digits, ignoring case."""
     core = _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFC", word)).casefold()

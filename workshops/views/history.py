@@ -134,12 +134,20 @@ class SectionAuthorsView(SectionScopedView):
                 }
             )
         key_of = {author_id: _legend_key(i) for i, author_id in enumerate(order)}
+        # Each author's screen-reader label is made once, not once per run of their words.
+        label_of = {
+            author_id: _("%(name)s, %(perspective)s:")
+            % {"name": member.credit_name, "perspective": member.perspective_label}
+            for author_id, member in ((pk, members.get(pk)) for pk in order)
+            if member is not None
+        }
         segments = [
             {
                 "text": text,
                 "author": members.get(author_id),
                 "style": style_of.get(author_id),
                 "key": key_of.get(author_id),
+                "label": label_of.get(author_id, ""),
             }
             for author_id, text in attributed_segments(section.body, section.attribution)
         ]
