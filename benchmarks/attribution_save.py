@@ -3,7 +3,7 @@
 Run from the project root:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coprod_bench_attr \\
-        /work/venv/bin/python benchmarks/attribution_save.py
+        .venv/bin/python benchmarks/attribution_save.py
 
 The script creates the database named in DATABASE_URL (connecting to the server's ``postgres``
 database), migrates it, builds the data, measures, and drops the database at the end, also when

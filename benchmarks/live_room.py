@@ -2,7 +2,7 @@
 
 Run from the project root:
 
-    /work/venv/bin/python benchmarks/live_room.py [--people 20] [--edits 200] \
+    .venv/bin/python benchmarks/live_room.py [--people 20] [--edits 200] \
         [--append docs/performance.md]
 
 Creates a throwaway PostgreSQL database, coprod_bench_live, on the server DATABASE_URL names
@@ -512,7 +512,7 @@ def report(args, results, saved_ok, postgres):
         "client applying the update, with the clients in one Python process on the same machine.",
         "",
         "```",
-        f"/work/venv/bin/python benchmarks/live_room.py --people {args.people} "
+        f".venv/bin/python benchmarks/live_room.py --people {args.people} "
         f"--edits {args.edits} --rate {args.rate:g} --extra-rooms {args.extra_rooms}",
         "```",
         "",
