@@ -81,6 +81,7 @@ class Action(models.TextChoices):
     REVIEW_REQUEST_CHANGES = "review.request_changes", _("Changes requested")
     REVIEW_AGREED = "review.agreed", _("Module agreed")
     PACK_REQUEST = "pack.request", _("Printable pack requested")
+    PACK_RETRY = "pack.retry", _("Printable pack tried again")
     SESSION_CREATE = "session.create", _("Co-design session scheduled")
     SESSION_EDIT = "session.edit", _("Co-design session record edited")
     SESSION_END = "session.end", _("Co-design session ended")

@@ -88,6 +88,13 @@ def pack_retry(*, pack, actor):
     pack.state = PackState.QUEUED
     pack.error = ""
     pack.save(update_fields=["state", "error"])
+    contribution_record(
+        actor=actor,
+        action=Action.PACK_RETRY,
+        target=pack,
+        workshop_id=pack.workshop_id,
+        module_id=pack.module_id,
+    )
     _enqueue(pack)
     return pack
 
