@@ -28,29 +28,20 @@ import argparse
 import cProfile
 import io
 import os
-import platform
 import pstats
 import random
 import statistics
-import sys
 import time
-import warnings
 from functools import partial
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "coprod.settings.base"
 os.environ["DEBUG"] = "0"
 _hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 os.environ["ALLOWED_HOSTS"] = ",".join([h for h in _hosts if h.strip()] + ["testserver"])
 # As deployed (docker-compose.yml): persistent connections, so a page view does not reconnect.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
-
-# WhiteNoise warns once that STATIC_ROOT was never collected; irrelevant to these pages.
-warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+common.setup_django()
 
 SEED = 20240611
 AUTHORS = 6
@@ -177,58 +168,6 @@ def typical_edit(rng, paragraphs):
     p = paragraphs[middle]
     p.insert(len(p) // 2, sentence(rng))
     replace_a_word(rng, paragraphs, p_index=rng.randrange(len(paragraphs)))
-
-
-# Database lifecycle
-
-
-def admin_connection(url):
-    import psycopg
-
-    parts = urlparse(url)
-    return psycopg.connect(
-        host=parts.hostname or "localhost",
-        port=parts.port or 5432,
-        user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def database_name(url):
-    parts = urlparse(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit(
-            "DATABASE_URL must point at PostgreSQL, "
-            "e.g. postgres://postgres@127.0.0.1:5432/coprod_bench_attr"
-        )
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(
-            f"Refusing to use database {name!r}: it is dropped at the end; use a *bench* name."
-        )
-    return name
-
-
-def create_database(url, name):
-    from psycopg import sql
-
-    with admin_connection(url) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists:  # left over from an interrupted run: start clean
-            print(f"Database {name} exists (left from an earlier run); recreating it.")
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url, name):
-    from psycopg import sql
-
-    with admin_connection(url) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 # Data
@@ -436,25 +375,8 @@ def measure_view(user, section_pk, count, profile):
     return samples, queries, sql_ms, cpu_ms, size
 
 
-def machine(connection):
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return {
-        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "postgresql": pg,
-    }
+def load_averages():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main():
@@ -464,33 +386,21 @@ def main():
     parser.add_argument("--profile", action="store_true", help="cProfile the measured loops")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    name = database_name(url)
-    create_database(url, name)
+    started = time.perf_counter()
+    database = common.create_database()
+    migrate_seconds = time.perf_counter() - started
     try:
-        import django
-
-        django.setup()
         from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connection, connections
 
         from workshops.attribution import attributed_segments, words
 
         assert not settings.DEBUG and "testserver" in settings.ALLOWED_HOSTS
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        migrate_seconds = time.perf_counter() - started
 
         rng = random.Random(SEED)
         started = time.perf_counter()
         organisation, authors, section, paragraphs, history_seconds = build(rng)
         build_seconds = time.perf_counter() - started
-        info = machine(connection)
-        print(
-            f"Machine: {info['nproc']} CPUs, {info['cpu']}, Python {info['python']}, "
-            f"PostgreSQL {info['postgresql']}; load average {info['load']} at start"
-        )
+        print(f"Machine: {common.machine()}; load average {load_averages()} at start")
         print(
             f"Setup: migrate {migrate_seconds:.1f} s, data {build_seconds:.1f} s "
             f"(of which attributing {HISTORY_REVISIONS} versions {history_seconds:.1f} s)"
@@ -544,8 +454,10 @@ def main():
                 f"{'<' + str(row['target']) + ' ms':>8}  "
                 f"{'met (p95)' if row['ok'] else 'MISSED (p95)'}"
             )
-        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        print(f"Load average at the end: {load} (other work on the machine skews the tails).")
+        print(
+            f"Load average at the end: {load_averages()} "
+            "(other work on the machine skews the tails)."
+        )
         print("\nInside each save, the pure-Python steps timed again on their own (median ms):")
         for part, values in parts.items():
             print(f"  {part:<20} {statistics.median(values):6.1f}")
@@ -557,16 +469,9 @@ def main():
         )
         if args.profile:
             print("Timings above ran under cProfile and are inflated: do not quote them.")
-        connections.close_all()
     finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001, S110 (Django may not be set up yet)
-            pass
-        drop_database(url, name)
-        print(f"Dropped database {name}.")
+        common.drop_database(database)
+        print(f"Dropped database {database}.")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,6 @@ import asyncio
 import contextlib
 import importlib
 import os
-import platform
 import random
 import socket
 import statistics
@@ -50,15 +49,11 @@ import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
 DATABASE_NAME = "coprod_bench_live"
-_server = urlparse(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/")
-os.environ["DATABASE_URL"] = urlunparse(_server._replace(path="/" + DATABASE_NAME))
-os.environ["DJANGO_SETTINGS_MODULE"] = "coprod.settings.base"
+os.environ["DATABASE_URL"] = common.database_url(DATABASE_NAME)
 os.environ["DEBUG"] = "0"
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
 os.environ["EMAIL_URL"] = "locmem://"  # invitations send email; keep it in memory
@@ -66,10 +61,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 # One process with the in-memory channel layer, and tasks in-process: no Redis.
 for _name in ("REDIS_URL", "CELERY_BROKER_URL"):
     os.environ.pop(_name, None)
-
-import django  # noqa: E402
-
-django.setup()
+common.setup_django()
 
 import websockets  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -186,12 +178,6 @@ def session_cookie(user):
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
-def server_version():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0]
-
-
 # The server
 
 
@@ -214,8 +200,10 @@ def start_daphne(port, log):
         "0",
         "coprod.asgi:application",
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    env = {**os.environ, "PYTHONPATH": str(common.REPO_ROOT)}
+    process = subprocess.Popen(
+        command, cwd=common.REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -351,17 +339,12 @@ async def open_room(clients):
     await wait_until(lambda: all(client.text == BODY for client in clients), 30, "everyone to sync")
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def summary(latencies):
     return {
         "count": len(latencies),
-        "p50": percentile(latencies, 0.5),
-        "p95": percentile(latencies, 0.95),
-        "p99": percentile(latencies, 0.99),
+        "p50": common.percentile(latencies, 0.5),
+        "p95": common.percentile(latencies, 0.95),
+        "p99": common.percentile(latencies, 0.99),
         "max": max(latencies),
         "mean": statistics.mean(latencies),
     }
@@ -477,16 +460,7 @@ def written_back(section, markers, timeout=30):
     return Section.objects.get(pk=section.pk)
 
 
-def machine():
-    model = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    return model
-
-
-def report(args, results, saved_ok, postgres):
+def report(args, results, saved_ok, machine):
     turn, together = results["turn"], results["together"]
     mib = 1024
     room = results["rss_room"] - results["rss_idle"]
@@ -547,8 +521,7 @@ def report(args, results, saved_ok, postgres):
         "and its channel-layer queue) are counted with the room's pycrdt document, so the figures "
         "are the cost of a room as the process sees it, not of the document alone.",
         "",
-        f"Machine: {os.cpu_count()} CPUs ({machine()}), Python {platform.python_version()}, "
-        f"PostgreSQL {postgres}, Django {version('django')}, channels {version('channels')}, "
+        f"Machine: {machine}, Django {version('django')}, channels {version('channels')}, "
         f"daphne {version('daphne')}, pycrdt {version('pycrdt')}, "
         f"websockets {version('websockets')} (client). Run on {timezone.now():%Y-%m-%d}; "
         f"1-minute load average {results['load_before']:.1f} before and "
@@ -588,17 +561,12 @@ def main():
         sys.exit("Keep to 2-50 people, 1-2000 edits and 0-50 extra rooms.")
     if settings.DEBUG:
         sys.exit("Run with DEBUG off.")
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must name a PostgreSQL server.")
 
-    name = connection.settings_dict["NAME"]
-    assert "bench" in name, name
-    connection.settings_dict["TEST"]["NAME"] = name
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    database = common.create_database()
     daphne = None
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     try:
-        postgres = server_version()
+        machine = common.machine(model_in_brackets=True)
         session, section, warmup, extras, cookies = fill(
             people=args.people, extra_rooms=args.extra_rooms
         )
@@ -621,11 +589,10 @@ def main():
     finally:
         if daphne is not None:
             stop(daphne)
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        common.drop_database(database)
         log.close()
 
-    text = report(args, results, saved_ok, postgres)
+    text = report(args, results, saved_ok, machine)
     print(text)
     if args.append:
         append_section(args.append, text)

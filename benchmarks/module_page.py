@@ -17,22 +17,15 @@ no network, no browser.
 import argparse
 import cProfile
 import os
-import platform
 import pstats
 import statistics
 import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coprod.settings.base")
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/coprod_bench"
-os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+import common
 
-import django  # noqa: E402
-
-django.setup()
+os.environ.setdefault("DATABASE_URL", f"{common.DEFAULT_SERVER}/coprod_bench")
+common.setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -53,25 +46,6 @@ from workshops.services.content import module_create, section_create, workshop_c
 
 TARGET_MS = 50
 
-# Sentences of the kind a PBS introductory module holds, recombined to make sections of any
-# length. Deterministic, so every run measures the same text.
-SENTENCES = [
-    "Behaviour that challenges often tells us that something is not right for the child.",
-    "We start by noticing what happens just before the behaviour and what happens just after it.",
-    "Keeping a short diary for two weeks helps families and staff see patterns together.",
-    "Sleep, pain, hunger and noise can all make a difficult day much more likely.",
-    "Positive Behaviour Support is about improving quality of life, not only reducing behaviour.",
-    "Family carers know their child best, and their knowledge shapes every plan we write.",
-    "A good plan says what helps the child stay calm and what to do when things get hard.",
-    "Small changes to the routine, such as a picture timetable, can make transitions easier.",
-    "We never use punishment; we look for the need behind the behaviour and try to meet it.",
-    "Reflect for a moment on a time when a change in routine made your own day harder.",
-    "Looking after yourself as a carer matters, and it is not selfish to ask for a break.",
-    "Share what works at home with school, so the child meets the same approach in both places.",
-    "Communication can be words, signs, pictures, sounds or behaviour, and all of it counts.",
-    "Praise the moments that go well, straight away and in a way the child enjoys.",
-]
-
 KINDS = [
     SectionKind.KEY_MESSAGES,
     SectionKind.EXPLANATION,
@@ -84,7 +58,7 @@ KINDS = [
 
 def section_body(index, words):
     """Markdown of about ``words`` words: paragraphs, a sub-heading and a short list."""
-    rotated = SENTENCES[index % len(SENTENCES) :] + SENTENCES[: index % len(SENTENCES)]
+    rotated = common.rotated_sentences(index)
     parts, count, sentence = [], 0, 0
     while count < words:
         if sentence and sentence % 9 == 0:
@@ -145,11 +119,6 @@ def fill(*, sections, words):
     return user, module
 
 
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def measure(*, user, module, requests, warmup, profile):
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(user)
@@ -190,12 +159,6 @@ def measure(*, user, module, requests, warmup, profile):
     return timings_ms, cpu_ms, page_bytes, page_sql
 
 
-def server_version():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sections", type=int, default=30)
@@ -208,17 +171,8 @@ def main():
 
     if settings.DEBUG:
         sys.exit("Run the benchmark with DEBUG off (unset DEBUG), as in production.")
-    if connection.vendor != "postgresql":
-        sys.exit("DATABASE_URL must name a PostgreSQL database, e.g. " + DEFAULT_URL)
-    name = connection.settings_dict["NAME"]
-    if "bench" not in name:
-        sys.exit(
-            f"Refusing database {name!r}: it is dropped at the end, so its name must say bench."
-        )
 
-    # Django's test-database helpers create (and later drop) it, connecting to "postgres" meanwhile.
-    connection.settings_dict["TEST"]["NAME"] = name
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    database = common.create_database()
     try:
         user, module = fill(sections=args.sections, words=args.words)
         words = sum(len(section.body.split()) for section in module.sections.all())
@@ -229,11 +183,12 @@ def main():
             warmup=args.warmup,
             profile=args.profile,
         )
-        postgres = server_version()
+        machine = common.machine()
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        common.drop_database(database)
 
-    p50, p95, mean = percentile(timings, 0.5), percentile(timings, 0.95), statistics.mean(timings)
+    p50, p95 = common.percentile(timings, 0.5), common.percentile(timings, 0.95)
+    mean = statistics.mean(timings)
     kib = page_bytes / 1024
     print(f"module page: {args.sections} sections, {words} words, {kib:.0f} KiB of HTML")
     print(f"requests:    {args.requests} timed after {args.warmup} warm-up, DEBUG off")
@@ -241,25 +196,12 @@ def main():
         f"server time: p50 {p50:.1f} ms, p95 {p95:.1f} ms, mean {mean:.1f} ms, "
         f"max {max(timings):.1f} ms"
     )
-    print(f"CPU time:    p50 {percentile(cpu, 0.5):.1f} ms in the Python process")
+    print(f"CPU time:    p50 {common.percentile(cpu, 0.5):.1f} ms in the Python process")
     print(f"queries:     {len(sql)} per page")
     print(f"target:      under {TARGET_MS} ms at p95: {'met' if p95 < TARGET_MS else 'NOT met'}")
-    print(
-        f"machine:     {os.cpu_count()} CPUs, {cpu_model()}, Python {platform.python_version()}, "
-        f"PostgreSQL {postgres}"
-    )
+    print(f"machine:     {machine}")
     if args.show_queries:
         print("\n".join(sql))
-
-
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

@@ -24,30 +24,19 @@ import argparse
 import cProfile
 import gc
 import os
-import platform
 import pstats
+import shutil
 import statistics
-import sys
 import tempfile
 import time
-import warnings
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+import common
+
 DATABASE_NAME = "coprod_bench_pack"
-server = os.environ.get("DATABASE_URL", "")
-server = server.rsplit("/", 1)[0] if server.startswith("postgres") else ""
-os.environ["DATABASE_URL"] = f"{server or 'postgres://postgres@127.0.0.1:5432'}/{DATABASE_NAME}"
-os.environ["DJANGO_SETTINGS_MODULE"] = "coprod.settings.base"
+os.environ["DATABASE_URL"] = common.database_url(DATABASE_NAME)
 os.environ["PACKS_ROOT"] = tempfile.mkdtemp(prefix="coprod-bench-packs-")
 os.environ.pop("DEBUG", None)
-# WhiteNoise looks for collected static files, which a benchmark never collects.
-warnings.filterwarnings("ignore", "No directory at", UserWarning)
-
-import django  # noqa: E402
-
-django.setup()
+common.setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -78,22 +67,6 @@ from workshops.services.reviews import review_decide, review_round_open  # noqa:
 RATIO_TARGET = 1.15
 CACHED_TARGET_MS = 50
 
-SENTENCES = [
-    "Behaviour that challenges often tells us that something is not right for the child.",
-    "We start by noticing what happens just before the behaviour and what happens just after it.",
-    "Keeping a short diary for two weeks helps families and staff see patterns together.",
-    "Sleep, pain, hunger and noise can all make a difficult day much more likely.",
-    "Positive Behaviour Support is about improving quality of life, not only reducing behaviour.",
-    "Family carers know their child best, and their knowledge shapes every plan we write.",
-    "A good plan says what helps the child stay calm and what to do when things get hard.",
-    "Small changes to the routine, such as a picture timetable, can make transitions easier.",
-    "We never use punishment; we look for the need behind the behaviour and try to meet it.",
-    "Reflect for a moment on a time when a change in routine made your own day harder.",
-    "Looking after yourself as a carer matters, and it is not selfish to ask for a break.",
-    "Share what works at home with school, so the child meets the same approach in both places.",
-    "Communication can be words, signs, pictures, sounds or behaviour, and all of it counts.",
-    "Praise the moments that go well, straight away and in a way the child enjoys.",
-]
 MODULE_TITLES = [
     "What Positive Behaviour Support is",
     "Why behaviours happen",
@@ -115,7 +88,7 @@ SECTIONS = [
 
 def section_body(seed, words):
     """Markdown of about ``words`` words: paragraphs, a sub-heading, a list and a quote."""
-    rotated = SENTENCES[seed % len(SENTENCES) :] + SENTENCES[: seed % len(SENTENCES)]
+    rotated = common.rotated_sentences(seed)
     parts, count, step = [], 0, 0
     while count < words:
         if step == 2:
@@ -182,11 +155,6 @@ def fill():
                 actor=reviewer,
             )
     return workshop, carer
-
-
-def percentile(samples, fraction):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def timed(function):
@@ -282,22 +250,6 @@ def profile_build(pack):
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
-def server_version():
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0]
-
-
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def ms(seconds):
     return f"{seconds * 1000:.0f} ms"
 
@@ -310,16 +262,12 @@ def main():
     parser.add_argument("--markdown", action="store_true", help="print a docs section")
     args = parser.parse_args()
 
-    name = connection.settings_dict["NAME"]
-    if connection.vendor != "postgresql" or "bench" not in name:
-        sys.exit(f"Refusing database {name!r}: a PostgreSQL database whose name says bench.")
     # The render runs in this process, after commit, as in the embedded set-up; the sign-off
     # emails go nowhere.
     celery_app.conf.task_always_eager = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
-    connection.settings_dict["TEST"]["NAME"] = name
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    database = common.create_database()
     try:
         started = time.perf_counter()
         workshop, actor = fill()
@@ -334,18 +282,19 @@ def main():
         )
         if args.profile:
             profile_build(pack)
-        postgres = server_version()
+        machine = common.machine(model_in_brackets=True)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        common.drop_database(database)
+        shutil.rmtree(os.environ["PACKS_ROOT"], ignore_errors=True)
 
     a, b = statistics.median(whole), statistics.median(alone)
     ratio = a / b
     cpu_ratio = statistics.median(whole_cpu) / statistics.median(alone_cpu)
     pair_ratios = [x / y for x, y in zip(whole, alone, strict=True)]
-    cached_p50, cached_p95 = percentile(cached_times, 0.5), percentile(cached_times, 0.95)
-    machine = (
-        f"{os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}, "
-        f"PostgreSQL {postgres}, WeasyPrint {__import__('weasyprint').__version__}; "
+    cached_p50 = common.percentile(cached_times, 0.5)
+    cached_p95 = common.percentile(cached_times, 0.95)
+    machine += (
+        f", WeasyPrint {__import__('weasyprint').__version__}; "
         f"load average {os.getloadavg()[0]:.1f} at the end"
     )
     lines = [
@@ -363,9 +312,9 @@ def main():
         f"({queries} queries), the template {ms(statistics.median(html_times))}",
         f"(c) cached:  pack_request + download p50 {cached_p50 * 1000:.1f} ms, p95 "
         f"{cached_p95 * 1000:.1f} ms (pack_request p50 "
-        f"{percentile(request_times, 0.5) * 1000:.1f} ms, download p50 "
-        f"{percentile(download_times, 0.5) * 1000:.1f} ms; CPU p50 "
-        f"{percentile(cached_cpu, 0.5) * 1000:.1f} ms; {len(cached_times)} requests); "
+        f"{common.percentile(request_times, 0.5) * 1000:.1f} ms, download p50 "
+        f"{common.percentile(download_times, 0.5) * 1000:.1f} ms; CPU p50 "
+        f"{common.percentile(cached_cpu, 0.5) * 1000:.1f} ms; {len(cached_times)} requests); "
         f"target under {CACHED_TARGET_MS} ms: "
         f"{'met' if cached_p95 < CACHED_TARGET_MS / 1000 else 'NOT met'} at p95",
         f"rounds:      {args.rounds} of each render, alternating, after one warm-up of each; "
