@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from workshops import selectors
 from workshops.forms import PackRequestForm
 from workshops.models import PackKind
-from workshops.pdf.assemble import pack_content_key, pack_contents
+from workshops.pdf.assemble import contents_of, pack_content_key, pack_contents
 from workshops.rules import VIEW
 from workshops.services import packs as pack_services
 
@@ -25,7 +25,8 @@ def _current_keys(workshop, modules):
             kind=kind, workshop=workshop, module=None, contents=whole
         )
     for module in modules:
-        contents = pack_contents(workshop=workshop, module=module)
+        # The modules come loaded with their agreed version: no query per module.
+        contents = contents_of([module])
         keys[(PackKind.MODULE_HANDOUT, module.pk)] = pack_content_key(
             kind=PackKind.MODULE_HANDOUT, workshop=workshop, module=module, contents=contents
         )
