@@ -163,7 +163,7 @@ async def _save_when_due(section_id, handle):
 
 
 async def save_all():
-    """Write back every open room now (used when a session ends and by tests)."""
+    """Write back every open room now, without waiting for the room to go idle."""
     from .consumers import broadcast_update
 
     for section_id, handle in list(_rooms.items()):
