@@ -55,9 +55,9 @@ def memberships_for_user(user):
     )
 
 
-def organisation_get(*, user, org_id):
+def organisation_get(*, user, pk):
     try:
-        return organisations_for_user(user).get(pk=org_id)
+        return organisations_for_user(user).get(pk=pk)
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -10,15 +10,18 @@ CURRENT_ORGANISATION_SESSION_KEY = "current_organisation_id"
 class ScopedView(LoginRequiredMixin, View):
     """A view about one object in one organisation, guarded by one permission of the table.
 
-    ``get_scoped_object`` fetches the object through a selector (404 outside the user's
+    ``scope`` names the selector that fetches the object (404 outside the user's
     organisations); ``permission`` names the action from ``workshops.rules`` that the user's
     role must allow there (403 otherwise, as the object is theirs to know about).
     """
 
     permission = None
+    # A selector called as scope(user=, pk=): the object, or 404 outside the user's organisations.
+    scope = None
+    pk_url_kwarg = "pk"
 
     def get_scoped_object(self):
-        raise NotImplementedError
+        return self.scope(user=self.request.user, pk=self.kwargs[self.pk_url_kwarg])
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

@@ -20,8 +20,8 @@ from .base import ScopedView, is_htmx
 class WorkshopListView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.organisation_get(user=self.request.user, org_id=self.kwargs["org_id"])
+    scope = staticmethod(selectors.organisation_get)
+    pk_url_kwarg = "org_id"
 
     def get(self, request, org_id):
         context = self.get_context_data(
@@ -33,8 +33,8 @@ class WorkshopListView(ScopedView):
 class WorkshopCreateView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.organisation_get(user=self.request.user, org_id=self.kwargs["org_id"])
+    scope = staticmethod(selectors.organisation_get)
+    pk_url_kwarg = "org_id"
 
     def get(self, request, org_id):
         return self._render(WorkshopForm())
@@ -57,8 +57,7 @@ class WorkshopCreateView(ScopedView):
 class WorkshopDetailView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.workshop_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.workshop_get)
 
     def get(self, request, pk):
         context = self.get_context_data(workshop=self.object, **_workshop_modules(self.object))
@@ -81,8 +80,7 @@ def _workshop_modules(workshop):
 class WorkshopEditView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.workshop_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.workshop_get)
 
     def get(self, request, pk):
         workshop = self.object
@@ -109,8 +107,7 @@ class WorkshopEditView(ScopedView):
 class ModuleCreateView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.workshop_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.workshop_get)
 
     def get(self, request, pk):
         return self._render(ModuleForm(initial={"planned_minutes": 30}))
@@ -135,8 +132,7 @@ class ModuleCreateView(ScopedView):
 class ModuleDetailView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def get(self, request, pk):
         sections = list(selectors.module_sections(module=self.object))
@@ -162,8 +158,7 @@ class ModuleDetailView(ScopedView):
 class ModuleEditView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def get(self, request, pk):
         initial = {field: getattr(self.object, field) for field in ModuleForm.base_fields}
@@ -193,8 +188,7 @@ class ModuleEditView(ScopedView):
 class ModuleDeleteView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def get(self, request, pk):
         context = self.get_context_data(
@@ -217,8 +211,7 @@ class ModuleMoveView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def post(self, request, pk):
         form = MoveForm(request.POST)
@@ -238,8 +231,7 @@ class ModuleMoveView(ScopedView):
 class SectionCreateView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def get(self, request, pk):
         return self._render(SectionForm(initial={"audience": "everyone"}))
@@ -268,8 +260,7 @@ class SectionCreateView(ScopedView):
 class SectionEditView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.section_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.section_get)
 
     def get(self, request, pk):
         section = self.object
@@ -338,8 +329,7 @@ class SectionEditView(ScopedView):
 class SectionDeleteView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.section_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.section_get)
 
     def get(self, request, pk):
         context = self.get_context_data(
@@ -362,8 +352,7 @@ class SectionMoveView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
-    def get_scoped_object(self):
-        return selectors.section_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.section_get)
 
     def post(self, request, pk):
         form = MoveForm(request.POST)

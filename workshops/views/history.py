@@ -18,8 +18,7 @@ AUTHOR_STYLES = 8
 
 
 class SectionScopedView(ScopedView):
-    def get_scoped_object(self):
-        return selectors.section_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.section_get)
 
     def get_context_data(self, **kwargs):
         section = self.object
@@ -168,8 +167,7 @@ def _legend_key(index):
 class DeletedSectionsView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def get(self, request, pk):
         context = self.get_context_data(
@@ -184,8 +182,7 @@ class SectionUndeleteView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
-    def get_scoped_object(self):
-        return selectors.deleted_section_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.deleted_section_get)
 
     def post(self, request, pk):
         section = content_services.section_undelete(section=self.object, actor=self.membership)

@@ -37,7 +37,7 @@ def home(request):
 @login_required
 @require_POST
 def organisation_switch(request):
-    organisation = selectors.organisation_get(user=request.user, org_id=request.POST.get("org_id"))
+    organisation = selectors.organisation_get(user=request.user, pk=request.POST.get("org_id"))
     request.session[CURRENT_ORGANISATION_SESSION_KEY] = organisation.pk
     return redirect(organisation)
 
@@ -52,8 +52,8 @@ def _members_url(view):
 
 
 class OrganisationScopedView(ScopedView):
-    def get_scoped_object(self):
-        return selectors.organisation_get(user=self.request.user, org_id=self.kwargs["org_id"])
+    scope = staticmethod(selectors.organisation_get)
+    pk_url_kwarg = "org_id"
 
 
 class MemberListView(OrganisationScopedView):

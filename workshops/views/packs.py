@@ -36,8 +36,7 @@ def _current_keys(workshop, modules):
 class WorkshopPacksView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.workshop_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.workshop_get)
 
     def get(self, request, pk, form=None, status=200):
         workshop = self.object
@@ -80,8 +79,7 @@ class PackRequestView(WorkshopPacksView):
 class PackScopedView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.pack_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.pack_get)
 
 
 class PackDetailView(PackScopedView):

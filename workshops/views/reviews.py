@@ -30,8 +30,7 @@ def _errors_as_messages(request, error):
 class ReviewRoundOpenView(ScopedView):
     permission = EDIT_CONTENT
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def _form(self, data=None):
         candidates = selectors.review_candidates(organisation=self.organisation)
@@ -71,8 +70,7 @@ class ReviewRoundOpenView(ScopedView):
 
 
 class RoundScopedView(ScopedView):
-    def get_scoped_object(self):
-        return selectors.review_round_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.review_round_get)
 
     def get_context_data(self, **kwargs):
         round = self.object
@@ -205,8 +203,7 @@ class CommentResolveView(ScopedView):
     permission = COMMENT
     http_method_names = ["post"]
 
-    def get_scoped_object(self):
-        return selectors.comment_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.comment_get)
 
     def post(self, request, pk):
         resolved = request.POST.get("resolved") == "1"
@@ -222,8 +219,7 @@ class ModuleRoundsView(ScopedView):
 
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.module_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.module_get)
 
     def get(self, request, pk):
         module = self.object

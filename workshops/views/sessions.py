@@ -34,8 +34,7 @@ from .members import OrganisationScopedView
 class WorkshopSessionsView(ScopedView):
     permission = VIEW
 
-    def get_scoped_object(self):
-        return selectors.workshop_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.workshop_get)
 
     def _form(self, data=None):
         workshop = self.object
@@ -72,8 +71,7 @@ class WorkshopSessionsView(ScopedView):
 
 
 class SessionScopedView(ScopedView):
-    def get_scoped_object(self):
-        return selectors.session_get(user=self.request.user, pk=self.kwargs["pk"])
+    scope = staticmethod(selectors.session_get)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
