@@ -23,7 +23,6 @@ from workshops.models import (
     Pack,
     ReviewRound,
     Section,
-    SectionRevision,
     TimeEntry,
     User,
     Workshop,
@@ -32,17 +31,21 @@ from workshops.models.organisations import perspective_label
 from workshops.rules import COMMENT, role_allows
 
 
-def _active_member_filter(user, prefix):
-    return {
-        f"{prefix}memberships__user": user,
-        f"{prefix}memberships__removed_at__isnull": True,
-    }
+def _get_or_404(queryset, **lookup):
+    """The one object matching ``lookup`` in ``queryset``, or 404, also for ids that are not
+    numbers. Callers pass querysets already scoped to the user's organisations."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def organisations_for_user(user):
     if not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
-    return Organisation.objects.filter(**_active_member_filter(user, "")).distinct()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__removed_at__isnull=True
+    ).distinct()
 
 
 def memberships_for_user(user):
@@ -56,10 +59,7 @@ def memberships_for_user(user):
 
 
 def organisation_get(*, user, pk):
-    try:
-        return organisations_for_user(user).get(pk=pk)
-    except (Organisation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(organisations_for_user(user), pk=pk)
 
 
 def workshops_visible(user):
@@ -81,10 +81,7 @@ def workshop_list(*, user, organisation):
 
 
 def workshop_get(*, user, pk):
-    try:
-        return workshops_visible(user).select_related("organisation").get(pk=pk)
-    except (Workshop.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(workshops_visible(user).select_related("organisation"), pk=pk)
 
 
 def workshop_modules(*, workshop):
@@ -95,14 +92,12 @@ def workshop_modules(*, workshop):
 
 
 def module_get(*, user, pk):
-    try:
-        return (
-            Module.objects.filter(workshop__in=workshops_visible(user))
-            .select_related("workshop__organisation", "agreed_version")
-            .get(pk=pk)
-        )
-    except (Module.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        Module.objects.filter(workshop__in=workshops_visible(user)).select_related(
+            "workshop__organisation", "agreed_version"
+        ),
+        pk=pk,
+    )
 
 
 def module_sections(*, module):
@@ -111,14 +106,12 @@ def module_sections(*, module):
 
 
 def section_get(*, user, pk):
-    try:
-        return (
-            Section.objects.filter(module__workshop__in=workshops_visible(user))
-            .select_related("module__workshop__organisation")
-            .get(pk=pk)
-        )
-    except (Section.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        Section.objects.filter(module__workshop__in=workshops_visible(user)).select_related(
+            "module__workshop__organisation"
+        ),
+        pk=pk,
+    )
 
 
 def organisation_members(*, organisation):
@@ -130,10 +123,7 @@ def organisation_members(*, organisation):
 
 
 def membership_get(*, organisation, pk):
-    try:
-        return organisation_members(organisation=organisation).get(pk=pk)
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(organisation_members(organisation=organisation), pk=pk)
 
 
 def user_exists(*, email):
@@ -151,10 +141,7 @@ def section_revisions(*, section):
 
 
 def revision_get(*, section, version):
-    try:
-        return section.revisions.select_related("author__user").get(version=version)
-    except (SectionRevision.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(section.revisions.select_related("author__user"), version=version)
 
 
 def deleted_sections(*, module):
@@ -164,16 +151,12 @@ def deleted_sections(*, module):
 
 
 def deleted_section_get(*, user, pk):
-    try:
-        return (
-            Section.all_objects.filter(
-                module__workshop__in=workshops_visible(user), deleted_at__isnull=False
-            )
-            .select_related("module__workshop__organisation")
-            .get(pk=pk)
-        )
-    except (Section.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        Section.all_objects.filter(
+            module__workshop__in=workshops_visible(user), deleted_at__isnull=False
+        ).select_related("module__workshop__organisation"),
+        pk=pk,
+    )
 
 
 def memberships_by_id(*, organisation):
@@ -290,25 +273,21 @@ def review_candidates(*, organisation):
 
 
 def review_round_get(*, user, pk):
-    try:
-        return (
-            ReviewRound.objects.filter(module__workshop__in=workshops_visible(user))
-            .select_related("module__workshop__organisation", "version", "opened_by__user")
-            .get(pk=pk)
-        )
-    except (ReviewRound.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        ReviewRound.objects.filter(module__workshop__in=workshops_visible(user)).select_related(
+            "module__workshop__organisation", "version", "opened_by__user"
+        ),
+        pk=pk,
+    )
 
 
 def comment_get(*, user, pk):
-    try:
-        return (
-            Comment.objects.filter(module__workshop__in=workshops_visible(user))
-            .select_related("module__workshop__organisation", "round")
-            .get(pk=pk)
-        )
-    except (Comment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        Comment.objects.filter(module__workshop__in=workshops_visible(user)).select_related(
+            "module__workshop__organisation", "round"
+        ),
+        pk=pk,
+    )
 
 
 def module_rounds(*, module):
@@ -355,10 +334,7 @@ def previous_version_for_round(*, round):
 
 
 def module_version_get(*, module, number):
-    try:
-        return module.versions.get(number=number)
-    except (ModuleVersion.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(module.versions, number=number)
 
 
 def _signatory(membership, perspective):
@@ -395,14 +371,12 @@ def agreed_stamp(*, version):
 
 
 def pack_get(*, user, pk):
-    try:
-        return (
-            Pack.objects.filter(workshop__in=workshops_visible(user))
-            .select_related("workshop__organisation", "module")
-            .get(pk=pk)
-        )
-    except (Pack.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        Pack.objects.filter(workshop__in=workshops_visible(user)).select_related(
+            "workshop__organisation", "module"
+        ),
+        pk=pk,
+    )
 
 
 def workshop_packs(*, workshop):
@@ -413,14 +387,12 @@ def workshop_packs(*, workshop):
 
 
 def session_get(*, user, pk):
-    try:
-        return (
-            CoDesignSession.objects.filter(workshop__in=workshops_visible(user))
-            .select_related("workshop__organisation", "facilitator__user")
-            .get(pk=pk)
-        )
-    except (CoDesignSession.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return _get_or_404(
+        CoDesignSession.objects.filter(workshop__in=workshops_visible(user)).select_related(
+            "workshop__organisation", "facilitator__user"
+        ),
+        pk=pk,
+    )
 
 
 def workshop_sessions(*, workshop):
