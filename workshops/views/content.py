@@ -61,10 +61,7 @@ class WorkshopDetailView(ScopedView):
 
     def get(self, request, pk):
         context = self.get_context_data(workshop=self.object, **_workshop_modules(self.object))
-        template = (
-            "partials/module_list.html" if is_htmx(request) else "workshops/workshop_detail.html"
-        )
-        return render(request, template, context)
+        return render(request, "workshops/workshop_detail.html", context)
 
 
 def _workshop_modules(workshop):
@@ -149,10 +146,7 @@ class ModuleDetailView(ScopedView):
             open_round=selectors.open_round(module=self.object),
             stamp=selectors.agreed_stamp(version=self.object.agreed_version),
         )
-        template = (
-            "partials/section_list.html" if is_htmx(request) else "workshops/module_detail.html"
-        )
-        return render(request, template, context)
+        return render(request, "workshops/module_detail.html", context)
 
 
 class ModuleEditView(ScopedView):
@@ -221,9 +215,7 @@ class ModuleMoveView(ScopedView):
             )
         workshop = self.object.workshop
         if is_htmx(request):
-            context = self.get_context_data(
-                workshop=workshop, moved_id=self.object.pk, **_workshop_modules(workshop)
-            )
+            context = self.get_context_data(workshop=workshop, **_workshop_modules(workshop))
             return render(request, "partials/module_list.html", context)
         return redirect(workshop)
 
@@ -366,7 +358,6 @@ class SectionMoveView(ScopedView):
                 module=module,
                 workshop=module.workshop,
                 sections=selectors.module_sections(module=module),
-                moved_id=self.object.pk,
             )
             return render(request, "partials/section_list.html", context)
         return redirect(module)

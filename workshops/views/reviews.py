@@ -23,10 +23,6 @@ from workshops.services import reviews as review_services
 from .base import ScopedView, add_service_errors
 
 
-def _errors_as_messages(request, error):
-    messages.error(request, " ".join(error.messages))
-
-
 class ReviewRoundOpenView(ScopedView):
     permission = EDIT_CONTENT
 
@@ -128,7 +124,9 @@ class ReviewRoundDetailView(RoundScopedView):
         return render(request, "workshops/review_round.html", context, status=status)
 
 
-class ReviewDecideView(RoundScopedView):
+class ReviewDecideView(ReviewRoundDetailView):
+    """Records a decision; on a form error, shows the round page again with the error."""
+
     permission = SIGN_OFF
     http_method_names = ["post"]
 
@@ -154,7 +152,7 @@ class ReviewDecideView(RoundScopedView):
                 else:
                     messages.success(request, _("Thank you. Your decision is recorded."))
                 return redirect(self.object)
-        return ReviewRoundDetailView.get(self, request, pk, decision_form=form, status=400)
+        return self.get(request, pk, decision_form=form, status=400)
 
 
 class ReviewWithdrawView(RoundScopedView):
@@ -165,13 +163,15 @@ class ReviewWithdrawView(RoundScopedView):
         try:
             review_services.review_round_withdraw(round=self.object, actor=self.membership)
         except ValidationError as error:
-            _errors_as_messages(request, error)
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The round has been withdrawn. Nothing was signed off."))
         return redirect(self.object)
 
 
-class CommentAddView(RoundScopedView):
+class CommentAddView(ReviewRoundDetailView):
+    """Adds a comment; on a form error, shows the round page again with the error."""
+
     permission = COMMENT
     http_method_names = ["post"]
 
@@ -196,7 +196,7 @@ class CommentAddView(RoundScopedView):
             else:
                 messages.success(request, _("Comment added."))
                 return redirect(self.object.get_absolute_url() + f"#comment-{comment.pk}")
-        return ReviewRoundDetailView.get(self, request, pk, comment_form=form, status=400)
+        return self.get(request, pk, comment_form=form, status=400)
 
 
 class CommentResolveView(ScopedView):

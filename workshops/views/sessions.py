@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -124,14 +125,16 @@ class SessionPresenceView(SessionScopedView):
         return render(request, "partials/presence.html", context)
 
 
-class SessionRecordView(SessionScopedView):
+class SessionRecordView(SessionDetailView):
+    """Saves the record; on a form error, shows the session page again with the error."""
+
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
     def post(self, request, pk):
         form = SessionRecordForm(request.POST)
         if not form.is_valid():
-            return SessionDetailView.get(self, request, pk, record_form=form, status=400)
+            return self.get(request, pk, record_form=form, status=400)
         session_services.session_record_update(
             session=self.object, actor=self.membership, **form.cleaned_data
         )
@@ -204,22 +207,24 @@ class LiveSectionView(SessionScopedView):
         return render(request, "workshops/live_section.html", context)
 
 
+TIME_PAGE_SIZE = 100
+
+
 class TimeRecordsView(OrganisationScopedView):
     """Each person's time; a lead sees everyone's and exports a financial year."""
 
     permission = VIEW
 
-    def _can_see_all(self):
-        return can(self.request.user, MANAGE_MEMBERS, self.object)
-
     def get(self, request, org_id, form=None, status=200):
-        everyone = self._can_see_all()
+        everyone = can(request.user, MANAGE_MEMBERS, self.object)
         entries = selectors.time_entries(
             organisation=self.object, membership=None if everyone else self.membership
-        )[:200]
+        )
+        page = Paginator(entries, TIME_PAGE_SIZE).get_page(request.GET.get("page"))
         this_year = financial_year_of(timezone.localdate())
         context = self.get_context_data(
-            entries=entries,
+            entries=page,
+            page=page,
             everyone=everyone,
             form=form
             or TimeEntryForm(initial={"date": timezone.localdate(), "payment": Payment.PAID}),
