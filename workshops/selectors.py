@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from workshops.attribution import words_by_author
+from workshops.attribution import word_diff, words_by_author
 from workshops.balance import balance_of
 from workshops.enums import CreditPreference, DecisionKind, RoundStatus
 from workshops.models import (
@@ -331,6 +331,34 @@ def previous_version_for_round(*, round):
         earlier.filter(agreed_at__isnull=False).order_by("-number").first()
         or earlier.order_by("-number").first()
     )
+
+
+def version_comparison(*, old, new):
+    """Per section of either frozen version: its id, heading, whether it was added, changed or
+    removed, and the word diff from old to new."""
+    rows = []
+    for section in new.sections:
+        before = old.section_snapshot(section["id"])
+        rows.append(
+            {
+                "id": section["id"],
+                "title": section["title"],
+                "status": "changed" if before else "added",
+                "diff": word_diff(before["body"] if before else "", section["body"]),
+            }
+        )
+    new_ids = {section["id"] for section in new.sections}
+    for section in old.sections:
+        if section["id"] not in new_ids:
+            rows.append(
+                {
+                    "id": section["id"],
+                    "title": section["title"],
+                    "status": "removed",
+                    "diff": word_diff(section["body"], ""),
+                }
+            )
+    return rows
 
 
 def module_version_get(*, module, number):

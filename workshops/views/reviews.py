@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from workshops import selectors
-from workshops.attribution import word_diff
 from workshops.forms import (
     CommentForm,
     CompareForm,
@@ -83,17 +82,21 @@ class ReviewRoundDetailView(RoundScopedView):
         previous = selectors.previous_version_for_round(round=round)
         threads = selectors.round_comments(module=round.module)
         reviewer_ids = {r.membership_id for r in round.reviewers.all()}
-        sections = []
-        for section in round.version.sections:
-            old = previous.section_snapshot(section["id"]) if previous else None
-            sections.append(
-                {
-                    **section,
-                    "diff": word_diff(old["body"] if old else "", section["body"]),
-                    "is_new": previous is not None and old is None,
-                    "threads": [t for t in threads if t.section_id == section["id"]],
-                }
-            )
+        changes = {}
+        if previous is not None:
+            changes = {
+                row["id"]: row
+                for row in selectors.version_comparison(old=previous, new=round.version)
+            }
+        sections = [
+            {
+                **section,
+                "diff": changes[section["id"]]["diff"] if changes else [],
+                "is_new": bool(changes) and changes[section["id"]]["status"] == "added",
+                "threads": [t for t in threads if t.section_id == section["id"]],
+            }
+            for section in round.version.sections
+        ]
         section_ids = {s["id"] for s in round.version.sections}
         my_decision = round.decisions.filter(membership=self.membership).first()
         context = self.get_context_data(
@@ -230,42 +233,19 @@ class ModuleRoundsView(ScopedView):
         if request.GET and form.is_valid():
             old = selectors.module_version_get(module=module, number=form.cleaned_data["old"])
             new = selectors.module_version_get(module=module, number=form.cleaned_data["new"])
-            comparison = _compare_versions(old, new)
+            comparison = {
+                "old": old,
+                "new": new,
+                "rows": selectors.version_comparison(old=old, new=new),
+            }
         context = self.get_context_data(
             module=module,
             workshop=module.workshop,
             rounds=rounds,
             compare_form=form,
             comparison=comparison,
-            threads=selectors.round_comments(module=module),
         )
         return render(request, "workshops/module_rounds.html", context, status=200)
-
-
-def _compare_versions(old, new):
-    """Per section of either version: its heading and the word diff from old to new."""
-    rows = []
-    old_ids = {s["id"] for s in old.sections}
-    for section in new.sections:
-        before = old.section_snapshot(section["id"])
-        rows.append(
-            {
-                "title": section["title"],
-                "status": "changed" if before else "added",
-                "diff": word_diff(before["body"] if before else "", section["body"]),
-            }
-        )
-        old_ids.discard(section["id"])
-    for section in old.sections:
-        if section["id"] in old_ids:
-            rows.append(
-                {
-                    "title": section["title"],
-                    "status": "removed",
-                    "diff": word_diff(section["body"], ""),
-                }
-            )
-    return {"old": old, "new": new, "rows": rows}
 
 
 class NotificationPreferenceView(LoginRequiredMixin, View):
