@@ -77,3 +77,8 @@ def can(user, action, obj):
     inside an organisation a superuser is only as powerful as their role.
     """
     return rules.has_perm(f"workshops.{action}", user, obj)
+
+
+def can_write_live(user, session, section):
+    """Whether the user may type in the section's live room: only while the session runs."""
+    return session.ended_at is None and can(user, EDIT_CONTENT, section)

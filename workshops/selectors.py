@@ -423,6 +423,16 @@ def session_get(*, user, pk):
     )
 
 
+def live_section_get(*, user, session, pk):
+    """A section on the session's agenda that the user may see, or 404."""
+    return _get_or_404(
+        Section.objects.filter(
+            module__in=session.agenda.all(), module__workshop__in=workshops_visible(user)
+        ).select_related("module__workshop__organisation"),
+        pk=pk,
+    )
+
+
 def workshop_sessions(*, workshop):
     return workshop.sessions.select_related("facilitator__user").order_by("-starts_at")
 

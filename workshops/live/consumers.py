@@ -12,10 +12,11 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.http import Http404
 from pycrdt import create_sync_message, handle_sync_message
 
 from workshops import selectors
-from workshops.rules import EDIT_CONTENT, can, membership_of
+from workshops.rules import can_write_live, membership_of
 from workshops.services.sessions import attendance_join, attendance_leave
 
 from . import hub
@@ -36,20 +37,13 @@ async def broadcast_update(section_id, update, sender=None):
 
 def live_access(user, session_id, section_id):
     """(session, membership, can_write) if the user may join this section's room, else None."""
-    if not user.is_authenticated or not user.is_active:
-        return None
     try:
         session = selectors.session_get(user=user, pk=session_id)
-        section = selectors.section_get(user=user, pk=section_id)
-    except Exception:  # Http404: not theirs, or not there
-        return None
-    if not session.agenda.filter(pk=section.module_id).exists():
+        section = selectors.live_section_get(user=user, session=session, pk=section_id)
+    except Http404:  # not theirs, not there, or not on the agenda
         return None
     membership = membership_of(user, session.workshop.organisation)
-    if membership is None:
-        return None
-    can_write = not session.is_ended and can(user, EDIT_CONTENT, section)
-    return session, membership, can_write
+    return session, membership, can_write_live(user, session, section)
 
 
 class LiveSectionConsumer(AsyncWebsocketConsumer):

@@ -24,7 +24,7 @@ from workshops.forms import (
     TimeEntryForm,
 )
 from workshops.models import Payment, TimeActivity
-from workshops.rules import EDIT_CONTENT, MANAGE_MEMBERS, VIEW, can
+from workshops.rules import EDIT_CONTENT, MANAGE_MEMBERS, VIEW, can, can_write_live
 from workshops.services import sessions as session_services
 
 from .base import ScopedView, add_service_errors
@@ -192,10 +192,8 @@ class LiveSectionView(SessionScopedView):
     permission = VIEW
 
     def get(self, request, pk, section_id):
-        section = selectors.section_get(user=request.user, pk=section_id)
-        if not self.object.agenda.filter(pk=section.module_id).exists():
-            raise Http404
-        can_write = not self.object.is_ended and can(request.user, EDIT_CONTENT, section)
+        section = selectors.live_section_get(user=request.user, session=self.object, pk=section_id)
+        can_write = can_write_live(request.user, self.object, section)
         scheme = "wss" if request.is_secure() else "ws"
         context = self.get_context_data(
             section=section,
