@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from workshops import selectors
 from workshops.forms import PackRequestForm
 from workshops.models import PackKind
-from workshops.pdf.assemble import contents_of, pack_content_key, pack_contents
+from workshops.pdf.assemble import contents_of, pack_content_key
 from workshops.rules import VIEW
 from workshops.services import packs as pack_services
 
@@ -17,15 +17,18 @@ from .base import ScopedView, is_htmx
 
 
 def _current_keys(workshop, modules):
-    """The content key each kind of pack would have now, to mark older packs out of date."""
+    """The content key each kind of pack would have now, to mark older packs out of date.
+
+    ``modules`` are all the workshop's modules in order, loaded with their agreed versions, so
+    this runs no query.
+    """
     keys = {}
-    whole = pack_contents(workshop=workshop)
+    whole = contents_of(modules)
     for kind in (PackKind.ATTENDEE, PackKind.FACILITATOR):
         keys[(kind, None)] = pack_content_key(
             kind=kind, workshop=workshop, module=None, contents=whole
         )
-    for module in modules:
-        # The modules come loaded with their agreed version: no query per module.
+    for module in (m for m in modules if m.agreed_version):
         contents = contents_of([module])
         keys[(PackKind.MODULE_HANDOUT, module.pk)] = pack_content_key(
             kind=PackKind.MODULE_HANDOUT, workshop=workshop, module=module, contents=contents
@@ -40,9 +43,9 @@ class WorkshopPacksView(ScopedView):
 
     def get(self, request, pk, form=None, status=200):
         workshop = self.object
-        modules = list(workshop.modules.select_related("agreed_version").order_by("position"))
+        modules = list(workshop.modules.select_related("agreed_version").order_by("position", "pk"))
         packs = list(selectors.workshop_packs(workshop=workshop))
-        keys = _current_keys(workshop, [m for m in modules if m.agreed_version])
+        keys = _current_keys(workshop, modules)
         for pack in packs:
             pack.is_out_of_date = keys.get((pack.kind, pack.module_id)) != pack.content_key
         context = self.get_context_data(
