@@ -11,6 +11,15 @@ def absolute_url(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
+def send_email(*, to, subject, template, context):
+    """One email with a plain-text body and an HTML alternative, from ``emails/<template>``."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to]
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    message.send()
+
+
 def send_to_members(memberships, *, subject, template, context):
     """One email per person who still belongs and has not turned review emails off.
 
@@ -28,16 +37,12 @@ def send_to_members(memberships, *, subject, template, context):
         ):
             continue
         seen.add(user.email)
-        personal = {**context, "recipient": membership}
-        message = EmailMultiAlternatives(
+        send_email(
+            to=user.email,
             subject=subject,
-            body=render_to_string(f"emails/{template}.txt", personal),
-            to=[user.email],
+            template=template,
+            context={**context, "recipient": membership},
         )
-        message.attach_alternative(
-            render_to_string(f"emails/{template}.html", personal), "text/html"
-        )
-        message.send()
         sent.append(user.email)
     return sent
 

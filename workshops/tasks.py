@@ -5,8 +5,6 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,20 +26,18 @@ def invitation_email_send(invitation_id):
     if invitation is None:
         logger.info("Invitation %s is gone or used; no email sent.", invitation_id)
         return
-    context = {
-        "invitation": invitation,
-        "link": settings.SITE_URL.rstrip("/")
-        + reverse("invitation_accept", args=[invitation.token]),
-        "valid_days": settings.INVITATION_VALID_DAYS,
-    }
-    subject = f"You are invited to co-produce workshops with {invitation.organisation.name}"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/invitation.txt", context),
-        to=[invitation.email],
+    notifications.send_email(
+        to=invitation.email,
+        subject=f"You are invited to co-produce workshops with {invitation.organisation.name}",
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "link": notifications.absolute_url(
+                reverse("invitation_accept", args=[invitation.token])
+            ),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
     )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    message.send()
 
 
 def _round(round_id):
@@ -144,11 +140,8 @@ def review_reminders_send():
         if not claimed:
             continue
         round = _round(round_id)
-        undecided = [
-            m
-            for m in notifications.round_reviewers(round)
-            if not round.decisions.filter(membership=m).exists()
-        ]
+        decided = set(round.decisions.values_list("membership_id", flat=True))
+        undecided = [m for m in notifications.round_reviewers(round) if m.pk not in decided]
         notifications.send_to_members(
             undecided,
             subject=f"Reminder: “{round.module.title}” is due for review tomorrow",
