@@ -81,7 +81,11 @@ class ReviewRoundDetailView(RoundScopedView):
         round = self.object
         previous = selectors.previous_version_for_round(round=round)
         threads = selectors.round_comments(module=round.module)
-        reviewer_ids = {r.membership_id for r in round.reviewers.all()}
+        decisions = {d.membership_id: d for d in round.decisions.all()}
+        reviewers = list(round.reviewers.select_related("membership__user"))
+        for reviewer in reviewers:
+            reviewer.decision = decisions.get(reviewer.membership_id)
+        reviewer_ids = {r.membership_id for r in reviewers}
         changes = {}
         if previous is not None:
             changes = {
@@ -98,15 +102,14 @@ class ReviewRoundDetailView(RoundScopedView):
             for section in round.version.sections
         ]
         section_ids = {s["id"] for s in round.version.sections}
-        my_decision = round.decisions.filter(membership=self.membership).first()
+        my_decision = decisions.get(self.membership.pk)
         context = self.get_context_data(
             version=round.version,
             previous=previous,
             sections=sections,
             general_threads=[t for t in threads if t.section_id not in section_ids],
             open_items=[t for t in threads if not t.is_resolved and t.round.number < round.number],
-            decisions=round.decisions.select_related("membership__user"),
-            reviewers=round.reviewers.select_related("membership__user"),
+            reviewers=reviewers,
             state=review_services.round_sign_off_state(round),
             is_reviewer=self.membership.pk in reviewer_ids,
             can_sign_off=can(request.user, SIGN_OFF, self.organisation)
