@@ -106,7 +106,7 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
                     logger.info("Ignored an update that would not apply on %s", self.section_id)
                     return
                 if changed:
-                    self.handle.last_change = hub.time.monotonic()
+                    self.handle.note_change()
             await broadcast_update(self.section_id, payload, sender=self.channel_name)
         elif kind == AWARENESS:
             # Echoed to the sender too, as y-websocket's own server does: a browser that hears

@@ -36,6 +36,10 @@ class RoomHandle:
         self.last_save = time.monotonic()
         self.saver = None
 
+    def note_change(self):
+        """Someone typed: the room waits for a quiet moment before writing back."""
+        self.last_change = time.monotonic()
+
 
 _rooms: dict[int, RoomHandle] = {}
 _rooms_lock = asyncio.Lock()
@@ -43,21 +47,16 @@ _rooms_lock = asyncio.Lock()
 
 def _load_room(section_id):
     section = Section.objects.get(pk=section_id)
+    # The stored CRDT state, when there is one: a browser still holding the old document can
+    # then rejoin without its text being added a second time.
     stored = LiveDocument.objects.filter(section_id=section_id).first()
-    if stored is None:
-        return LiveRoom.start(
-            section_id=section_id,
-            text=section.body,
-            version=section.version,
-            attribution=section.attribution,
-        )
     return LiveRoom.start(
         section_id=section_id,
         text=section.body,
         version=section.version,
         attribution=section.attribution,
-        state=bytes(stored.state),
-        base_state=bytes(stored.base_state),
+        state=bytes(stored.state) if stored else None,
+        base_state=bytes(stored.base_state) if stored else None,
     )
 
 
