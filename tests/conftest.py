@@ -145,6 +145,20 @@ def external_supporter(world):
 
 
 @pytest.fixture
+def carer(world):
+    """The world's co-trainer, a family carer."""
+    return world.co_trainer
+
+
+@pytest.fixture
+def professional(world):
+    """A co-trainer from the professional perspective, besides the world's lead."""
+    return MembershipFactory(
+        organisation=world.organisation, role=Role.CO_TRAINER, perspective=Perspective.PROFESSIONAL
+    )
+
+
+@pytest.fixture
 def workshop(world):
     return world.workshop
 
@@ -157,6 +171,26 @@ def module(world):
 @pytest.fixture
 def section(world):
     return world.section
+
+
+@pytest.fixture
+def live_session_starts_at():
+    """When ``live_session`` starts: now, unless a test module overrides this fixture."""
+    return timezone.now()
+
+
+@pytest.fixture
+def live_session(world, live_session_starts_at):
+    """A co-design session on the world's workshop with its module on the agenda, facilitated
+    by the lead."""
+    return session_services.session_create(
+        workshop=world.workshop,
+        title="Writing module one together",
+        starts_at=live_session_starts_at,
+        agenda=[world.module],
+        facilitator=world.lead,
+        actor=world.lead,
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,21 @@
-"""Reading pages the way a browser does: form values and the errors shown beside fields."""
+"""Helpers shared by the tests.
+
+Reading pages the way a browser does (form values, the errors shown beside fields, the heading);
+counting a page's queries; small teams of members; signing a module off; and the database URL a
+separate process (a Celery worker, daphne) needs to reach the test database.
+"""
 
 from html.parser import HTMLParser
+from urllib.parse import quote
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import MembershipFactory, OrganisationFactory
+from workshops.enums import CreditPreference, DecisionKind, Perspective, Role
+from workshops.services import reviews as review_services
+
+CREDIT_PREFERENCES = list(CreditPreference)
 
 
 class _FormReader(HTMLParser):
@@ -143,3 +158,78 @@ def invalid_fields(html):
     reader = _InvalidReader()
     reader.feed(html)
     return reader.names
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def query_count(client, url):
+    """How many queries a GET of ``url`` runs, on the second visit (the first must be a 200)."""
+    # The first visit may set up the session; count the second, as any later visit would run.
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+def make_team():
+    """(organisation, lead, carer): a new organisation with a professional lead and a family
+    carer co-trainer."""
+    organisation = OrganisationFactory()
+    lead = MembershipFactory(
+        organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
+    )
+    carer = MembershipFactory(
+        organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
+    )
+    return organisation, lead, carer
+
+
+def make_people(organisation, count, role=Role.CO_TRAINER):
+    """``count`` members of both perspectives and every credit preference."""
+    return [
+        MembershipFactory(
+            organisation=organisation,
+            role=role,
+            perspective=Perspective.FAMILY_CARER if n % 2 else Perspective.PROFESSIONAL,
+            credit_preference=CREDIT_PREFERENCES[n % len(CREDIT_PREFERENCES)],
+        )
+        for n in range(count)
+    ]
+
+
+# --- Sign-off ---------------------------------------------------------------------------------
+
+
+def agree_module(module, *, reviewers, actor):
+    """Open a review round on the module's current text and have every reviewer approve it, in
+    order; the module's agreed version (checked to be that round's)."""
+    round = review_services.review_round_open(module=module, reviewers=reviewers, actor=actor)
+    for reviewer in reviewers:
+        review_services.review_decide(
+            round=round,
+            kind=DecisionKind.APPROVE,
+            content_hash=round.version.content_hash,
+            actor=reviewer,
+        )
+    module.refresh_from_db()
+    assert module.agreed_version_id == round.version_id
+    return module.agreed_version
+
+
+# --- Other processes --------------------------------------------------------------------------
+
+
+def database_url(settings_dict=None):
+    """A postgres:// URL for the database in ``settings_dict`` (by default the test database),
+    user name and password URL-quoted."""
+    settings_dict = settings_dict or connection.settings_dict
+    user = quote(settings_dict["USER"] or "postgres", safe="")
+    password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict["PASSWORD"] else ""
+    host = settings_dict["HOST"] or "127.0.0.1"
+    port = settings_dict["PORT"] or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"

@@ -5,9 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, SectionFactory
+from tests.factories import SectionFactory
 from tests.helpers import form_values
-from workshops.enums import Perspective, Role
 from workshops.models import ContributionEntry, Section, SectionRevision
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
@@ -48,18 +47,6 @@ def _marked_texts(html):
 
 
 @pytest.fixture
-def carer(world):
-    return world.co_trainer
-
-
-@pytest.fixture
-def nurse(world):
-    return MembershipFactory(
-        organisation=world.organisation, role=Role.CO_TRAINER, perspective=Perspective.PROFESSIONAL
-    )
-
-
-@pytest.fixture
 def shared_section(world, carer):
     return SectionFactory(
         module=world.module, actor=carer, title="What behaviour says", body=ORIGINAL
@@ -67,17 +54,19 @@ def shared_section(world, carer):
 
 
 def test_second_stale_save_gets_conflict_page_and_can_save_again(
-    client_for, carer, nurse, shared_section
+    client_for, carer, professional, shared_section
 ):
     url = reverse("section_edit", kwargs={"pk": shared_section.pk})
-    carer_client, nurse_client = client_for(carer), client_for(nurse)
+    carer_client, professional_client = client_for(carer), client_for(professional)
     carer_form = form_values(carer_client.get(url).content.decode(), "based_on_version")
-    nurse_form = form_values(nurse_client.get(url).content.decode(), "based_on_version")
-    assert carer_form["based_on_version"] == nurse_form["based_on_version"] == "1"
+    professional_form = form_values(
+        professional_client.get(url).content.decode(), "based_on_version"
+    )
+    assert carer_form["based_on_version"] == professional_form["based_on_version"] == "1"
     assert carer_form["body"] == ORIGINAL
 
     first = carer_client.post(url, {**carer_form, "body": FIRST, "save": ""})
-    second = nurse_client.post(url, {**nurse_form, "body": SECOND, "save": ""})
+    second = professional_client.post(url, {**professional_form, "body": SECOND, "save": ""})
 
     assert first.status_code == 302
     assert second.status_code == 409
@@ -95,7 +84,7 @@ def test_second_stale_save_gets_conflict_page_and_can_save_again(
     assert conflict_form["body"] == SECOND
     assert conflict_form["based_on_version"] == "2"
 
-    third = nurse_client.post(url, {**conflict_form, "save": ""})
+    third = professional_client.post(url, {**conflict_form, "save": ""})
 
     assert third.status_code == 302
     shared_section.refresh_from_db()
@@ -105,13 +94,21 @@ def test_second_stale_save_gets_conflict_page_and_can_save_again(
             "version", "body", "author_id"
         )
     )
-    assert revisions == [(1, ORIGINAL, carer.pk), (2, FIRST, carer.pk), (3, SECOND, nurse.pk)]
+    assert revisions == [
+        (1, ORIGINAL, carer.pk),
+        (2, FIRST, carer.pk),
+        (3, SECOND, professional.pk),
+    ]
 
 
-def test_conflict_page_keeps_the_other_fields_typed(client_for, carer, nurse, shared_section):
+def test_conflict_page_keeps_the_other_fields_typed(
+    client_for, carer, professional, shared_section
+):
     url = reverse("section_edit", kwargs={"pk": shared_section.pk})
-    nurse_client = client_for(nurse)
-    nurse_form = form_values(nurse_client.get(url).content.decode(), "based_on_version")
+    professional_client = client_for(professional)
+    professional_form = form_values(
+        professional_client.get(url).content.decode(), "based_on_version"
+    )
     content_services.section_update(
         section=shared_section,
         based_on_version=1,
@@ -122,10 +119,10 @@ def test_conflict_page_keeps_the_other_fields_typed(client_for, carer, nurse, sh
         actor=carer,
     )
 
-    response = nurse_client.post(
+    response = professional_client.post(
         url,
         {
-            **nurse_form,
+            **professional_form,
             "title": "A new heading",
             "body": SECOND,
             "kind": "story",
@@ -147,7 +144,7 @@ def test_conflict_page_keeps_the_other_fields_typed(client_for, carer, nurse, sh
 
 
 def test_section_update_stale_version_raises_conflict_and_writes_nothing(
-    carer, nurse, shared_section
+    carer, professional, shared_section
 ):
     content_services.section_update(
         section=shared_section,
@@ -169,7 +166,7 @@ def test_section_update_stale_version_raises_conflict_and_writes_nothing(
             body=SECOND,
             kind=shared_section.kind,
             audience=shared_section.audience,
-            actor=nurse,
+            actor=professional,
         )
 
     assert raised.value.current.version == 2

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from tests.factories import ModuleFactory, SectionFactory
+from tests.helpers import agree_module
 from workshops.enums import (
     CreditPreference,
     DecisionKind,
@@ -227,17 +228,7 @@ def _membership_set_credit_preference(w):
 
 def _agree(w):
     """The world's module signed off by its lead (professional) and co-trainer (family carer)."""
-    round = reviews.review_round_open(
-        module=w.module, reviewers=[w.lead, w.co_trainer], actor=w.lead
-    )
-    for reviewer in (w.lead, w.co_trainer):
-        reviews.review_decide(
-            round=round,
-            kind=DecisionKind.APPROVE,
-            content_hash=round.version.content_hash,
-            actor=reviewer,
-        )
-    return round
+    agree_module(w.module, reviewers=[w.lead, w.co_trainer], actor=w.lead)
 
 
 def _open_round(w):

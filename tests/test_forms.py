@@ -13,8 +13,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, ModuleFactory
-from tests.helpers import field_errors, invalid_fields
+from tests.factories import MembershipFactory, ModuleFactory, SectionFactory
+from tests.helpers import field_errors, form_values, invalid_fields
 from workshops.enums import Role
 from workshops.models import ContributionEntry, Membership, Section, User, Workshop
 
@@ -22,6 +22,7 @@ REQUIRED = "This field is required."
 HUGE_TITLE = "t" * 10_000
 HUGE_BODY = "word " * 139_999 + "word!"  # 700,000 characters, nothing to strip
 CONTROL = "\x00\x01\x07\x0b\x1b\x7f"
+CONFLICT = "Someone else saved this section"
 
 
 def too_long(limit, length):
@@ -464,8 +465,9 @@ def test_form_hostile_input_answered_without_500(world, name):
     case = CASES[name]
     client = _client(world, case.who)
     log_before = ContributionEntry.objects.count()
+    data = case.data(world)
 
-    response = client.post(case.url(world), case.data(world))
+    response = client.post(case.url(world), data)
 
     assert response.status_code < 500
     assert response.status_code == case.status
@@ -474,6 +476,11 @@ def test_form_hostile_input_answered_without_500(world, name):
         assert field_errors(html) == case.errors
         # Each field in error is marked invalid for styling and assistive technology.
         assert invalid_fields(html) == set(case.errors)
+    if case.status == 409:
+        # The conflict page, with the person's text still in the box.
+        html = response.content.decode()
+        assert CONFLICT in html
+        assert form_values(html, "body")["body"] == data["body"]
     if case.status != 302:
         assert ContributionEntry.objects.count() == log_before
 
@@ -485,6 +492,9 @@ def test_section_edit_garbled_version_is_a_conflict_that_keeps_the_text(client_f
     )
 
     assert response.status_code == 409
+    html = response.content.decode()
+    assert CONFLICT in html
+    assert form_values(html, "body")["body"] == "Some words."
     # The person's text is still in the box, now based on the saved version, and nothing changed.
     assert response.context["form"]["body"].value() == "Some words."
     assert response.context["form"]["based_on_version"].value() == str(world.section.version)
@@ -550,13 +560,28 @@ def test_module_move_unknown_direction_changes_nothing(client_for, world):
     assert ContributionEntry.objects.count() == log_before
 
 
+def _section_order(module):
+    """[(pk, position)] of all the module's sections (deleted ones too), in order."""
+    return list(
+        Section.objects.filter(module=module)
+        .order_by("position", "pk")
+        .values_list("pk", "position")
+    )
+
+
 def test_section_move_missing_direction_changes_nothing(client_for, world):
+    # Two more live sections, so the one moved has a neighbour on each side: a move either way
+    # would show in the order.
+    middle = SectionFactory(module=world.module, actor=world.lead)
+    SectionFactory(module=world.module, actor=world.lead)
+    order_before = _section_order(world.module)
     client = client_for(world.lead)
     log_before = ContributionEntry.objects.count()
 
-    response = client.post(reverse("section_move", kwargs={"pk": world.section.pk}), {})
+    response = client.post(reverse("section_move", kwargs={"pk": middle.pk}), {})
 
     assert response.status_code == 302
+    assert _section_order(world.module) == order_before
     assert ContributionEntry.objects.count() == log_before
 
 
@@ -611,6 +636,7 @@ def test_member_edit_wrong_type_for_checkbox_treated_as_ticked(client_for, world
     assert response.status_code == 302
     member = Membership.objects.get(pk=world.co_trainer.pk)
     assert (member.role, member.perspective) == (Role.OBSERVER, "professional")
+    assert member.is_external is True
 
 
 @pytest.mark.parametrize(

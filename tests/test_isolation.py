@@ -103,9 +103,15 @@ def _preview_renders_only_the_posted_text(response, own, other):
 
 
 def _own_account_page(response, own, other):
-    # About the signed-in person only: no organisation's object is named or shown.
+    # About the signed-in person only: no organisation's object is named or shown. A GET shows
+    # the form; a POST saves the person's own choice and comes back to it.
     assert response.status_code in (200, 302)
-    if response.status_code == 302:
+    method = response.request["REQUEST_METHOD"]
+    if method == "GET":
+        assert response.status_code == 200
+    else:
+        assert method == "POST"
+        assert response.status_code == 302
         assert response.url == reverse("notification_preferences")
 
 

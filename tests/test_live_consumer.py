@@ -19,7 +19,6 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 from pycrdt import Doc, Text, create_sync_message, create_update_message, handle_sync_message
 
 from tests.factories import ModuleFactory, SectionFactory
@@ -52,18 +51,6 @@ def fresh_live_state(monkeypatch):
     monkeypatch.setattr(hub, "MAX_UNSAVED_SECONDS", 3600)
     yield
     assert hub.open_room_ids() == [], "a test left a live room open"
-
-
-@pytest.fixture
-def live_session(world):
-    return session_services.session_create(
-        workshop=world.workshop,
-        title="Writing module one together",
-        starts_at=timezone.now(),
-        agenda=[world.module],
-        facilitator=world.lead,
-        actor=world.lead,
-    )
 
 
 def live_path(session, section):

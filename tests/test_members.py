@@ -181,9 +181,26 @@ def test_accept_invitation_one_day_before_expiry_still_works(client, world):
         created_at=timezone.now() - timedelta(days=settings.INVITATION_VALID_DAYS - 1)
     )
 
-    response = client.get(reverse("invitation_accept", kwargs={"token": world.invitation.token}))
+    url = reverse("invitation_accept", kwargs={"token": world.invitation.token})
+    response = client.get(url)
 
     assert response.status_code == 200
+    form = form_values(response.content.decode(), "full_name")
+    accepted = client.post(
+        url,
+        form
+        | {
+            "full_name": "Jo Parent",
+            "first_name": "Jo",
+            "password1": "a-long-and-unusual-password",
+            "password2": "a-long-and-unusual-password",
+        },
+    )
+    assert accepted.status_code == 302
+    user = User.objects.get(email=world.invitation.email)
+    assert Membership.objects.filter(user=user, organisation=world.organisation).count() == 1
+    world.invitation.refresh_from_db()
+    assert world.invitation.accepted_at is not None
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

@@ -5,7 +5,8 @@ database (so this test commits: ``transaction=True``) and the same PACKS_ROOT as
 listens on a queue of its own on Redis database 5, so it takes no other run's tasks and no other
 run takes ours. The test process stops running tasks eagerly only for the pack request itself.
 
-Skipped when Redis is not answering on 127.0.0.1:6379 (CI starts it; see .ci/run).
+It needs Redis answering on 127.0.0.1:6379 (CI starts it; see .ci/run): without it the test
+fails with a message saying so, it is never skipped.
 """
 
 import contextlib
@@ -24,11 +25,11 @@ from kombu import pools as kombu_pools
 
 from coprod.celery import app as celery_app
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
-from workshops.enums import DecisionKind, Perspective, Role, SectionAudience, SectionKind
+from tests.helpers import agree_module, database_url
+from workshops.enums import Perspective, Role, SectionAudience, SectionKind
 from workshops.models import Pack, PackKind, PackState
 from workshops.services import content as content_services
 from workshops.services import packs as pack_services
-from workshops.services import reviews as review_services
 
 BROKER_URL = "redis://127.0.0.1:6379/5"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,15 +46,6 @@ def _redis_answers():
         return _redis().ping()
     except redis.RedisError:
         return False
-
-
-def _database_url():
-    database = connection.settings_dict
-    user = database["USER"] or "postgres"
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    host = database["HOST"] or "127.0.0.1"
-    port = database["PORT"] or "5432"
-    return f"postgres://{user}{password}@{host}:{port}/{database['NAME']}"
 
 
 @pytest.fixture
@@ -73,7 +65,7 @@ def worker(flushable_log, tmp_path, settings):
     }
     env.update(
         DJANGO_SETTINGS_MODULE="coprod.settings.base",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         CELERY_BROKER_URL=BROKER_URL,
         PACKS_ROOT=str(packs_root),
         EMAIL_URL="console://",
@@ -163,16 +155,7 @@ def _agreed_workshop():
         audience=SectionAudience.EVERYONE,
         actor=carer,
     )
-    round = review_services.review_round_open(
-        module=module, reviewers=[carer, professional], actor=carer
-    )
-    for reviewer in (carer, professional):
-        review_services.review_decide(
-            round=round,
-            kind=DecisionKind.APPROVE,
-            content_hash=round.version.content_hash,
-            actor=reviewer,
-        )
+    agree_module(module, reviewers=[carer, professional], actor=carer)
     return workshop, carer, professional
 
 
@@ -191,13 +174,35 @@ def _wait_until_ready(pack, worker, timeout):
     )
 
 
+@pytest.fixture
+def sent_tasks(monkeypatch):
+    """Names of the tasks the Celery app publishes from now on.
+
+    Every task sent to a broker, by ``delay``, ``apply_async`` or by name, goes out through the
+    app's ``send_task``; this records each call and then makes it as before.
+    """
+    sent = []
+    send_task = celery_app.send_task
+
+    def recording_send_task(name, *args, **kwargs):
+        sent.append(name)
+        return send_task(name, *args, **kwargs)
+
+    monkeypatch.setattr(celery_app, "send_task", recording_send_task)
+    return sent
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_renders_a_requested_pack_once(worker, request):
     workshop, carer, professional = _agreed_workshop()
     request.getfixturevalue("broker_not_eager")
+    sent_tasks = request.getfixturevalue("sent_tasks")
 
     pack = pack_services.pack_request(workshop=workshop, kind=PackKind.ATTENDEE, actor=carer)
+
+    # The request published exactly one task, through the recorded boundary.
+    assert sent_tasks == ["workshops.tasks.pack_render_task"]
 
     # pack_request committed, and its on-commit hook sent the task to the worker's queue.
     pack = _wait_until_ready(pack, worker, WORKER_START_AND_RENDER_TIMEOUT)
@@ -211,12 +216,17 @@ def test_real_worker_renders_a_requested_pack_once(worker, request):
     assert "pack_render_task" in worker["log"].read_text()
     modified = pack.path.stat().st_mtime_ns
 
+    sent_tasks.clear()
+
     again = pack_services.pack_request(
         workshop=workshop, kind=PackKind.ATTENDEE, actor=professional
     )
 
     assert again.pk == pack.pk
     assert Pack.objects.filter(workshop=workshop).count() == 1
+    assert sent_tasks == []  # no task was published
+    again.refresh_from_db()
+    assert again.attempts == 1
     assert _redis().llen(worker["queue"]) == 0  # nothing was sent
     time.sleep(1.5)  # had anything been sent, the idle worker would have taken it by now
     again.refresh_from_db()

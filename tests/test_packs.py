@@ -18,9 +18,9 @@ from django.utils import dateformat, timezone
 from pypdf import PdfReader
 
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
+from tests.helpers import agree_module
 from workshops.enums import (
     CreditPreference,
-    DecisionKind,
     Perspective,
     Role,
     SectionAudience,
@@ -48,21 +48,6 @@ class Team:
     understanding: Module
     routines: Module
     safety: Module
-
-
-def agree(module, *, reviewers, actor):
-    """Open a review round on the module's current text and have every reviewer approve it."""
-    round = review_services.review_round_open(module=module, reviewers=reviewers, actor=actor)
-    for reviewer in reviewers:
-        review_services.review_decide(
-            round=round,
-            kind=DecisionKind.APPROVE,
-            content_hash=round.version.content_hash,
-            actor=reviewer,
-        )
-    module.refresh_from_db()
-    assert module.agreed_version_id == round.version_id
-    return module.agreed_version
 
 
 def section(module, *, actor, title, body, kind=SectionKind.EXPLANATION, **extra):
@@ -161,8 +146,8 @@ def make_team(name="Hillside Carers Together"):
     safety = ModuleFactory(workshop=workshop, title="Staying safe", actor=carer)
     section(safety, actor=carer, title="Draft", body="Wolfsbane: words still being written.")
 
-    agree(understanding, reviewers=[carer, professional], actor=professional)
-    agree(routines, reviewers=[anonymous_carer, first_name_professional], actor=professional)
+    agree_module(understanding, reviewers=[carer, professional], actor=professional)
+    agree_module(routines, reviewers=[anonymous_carer, first_name_professional], actor=professional)
     # A frozen draft in an open round: not agreed, so its words must never be printed.
     review_services.review_round_open(module=safety, reviewers=[carer, professional], actor=carer)
     return Team(
@@ -485,7 +470,7 @@ def test_pack_request_after_a_newer_version_is_agreed_makes_a_new_pack(
         audience=key_messages.audience,
         actor=team.carer,
     )
-    agree(team.understanding, reviewers=[team.carer, team.professional], actor=team.carer)
+    agree_module(team.understanding, reviewers=[team.carer, team.professional], actor=team.carer)
 
     new = request_pack(team)
 

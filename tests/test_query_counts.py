@@ -1,46 +1,24 @@
 """List pages run the same number of queries for one item as for twenty."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
     InvitationFactory,
     MembershipFactory,
     ModuleFactory,
-    OrganisationFactory,
     SectionFactory,
     WorkshopFactory,
 )
+from tests.helpers import make_team, query_count
 from workshops.enums import CreditPreference, Perspective, Role
 from workshops.services import content as content_services
 
 pytestmark = pytest.mark.django_db
 
 
-def _team():
-    organisation = OrganisationFactory()
-    lead = MembershipFactory(
-        organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
-    )
-    carer = MembershipFactory(
-        organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
-    )
-    return organisation, lead, carer
-
-
-def _query_count(client, url):
-    # The first visit may set up the session; count the second, as any later visit would run.
-    assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
 def _workshop_page(client_for, modules):
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     workshop = WorkshopFactory(organisation=organisation, actor=lead)
     for number in range(modules):
         module = ModuleFactory(workshop=workshop, actor=lead)
@@ -55,11 +33,11 @@ def _workshop_page(client_for, modules):
             actor=lead,
         )
     url = reverse("workshop_detail", kwargs={"pk": workshop.pk})
-    return _query_count(client_for(lead), url)
+    return query_count(client_for(lead), url)
 
 
 def _module_page(client_for, sections):
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead))
     for number in range(sections):
         author = carer if number % 2 else lead
@@ -71,19 +49,19 @@ def _module_page(client_for, sections):
             content_note="A gentle warning" if number % 3 else "",
         )
     url = reverse("module_detail", kwargs={"pk": module.pk})
-    return _query_count(client_for(carer), url)
+    return query_count(client_for(carer), url)
 
 
 def _workshop_list(client_for, workshops):
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     for _ in range(workshops):
         ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead), actor=lead)
     url = reverse("workshop_list", kwargs={"org_id": organisation.pk})
-    return _query_count(client_for(carer), url)
+    return query_count(client_for(carer), url)
 
 
 def _member_list(client_for, members):
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     preferences = list(CreditPreference.values)
     for number in range(members):
         MembershipFactory(
@@ -96,7 +74,7 @@ def _member_list(client_for, members):
         InvitationFactory(organisation=organisation, invited_by=lead)
     url = reverse("member_list", kwargs={"org_id": organisation.pk})
     # As lead: the page then also lists pending invitations and the manage buttons.
-    return _query_count(client_for(lead), url)
+    return query_count(client_for(lead), url)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 author, revision or entry as for twenty."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -13,43 +11,21 @@ from tests.factories import (
     SectionFactory,
     WorkshopFactory,
 )
-from workshops.enums import CreditPreference, Perspective, Role
+from tests.helpers import make_people, query_count
+from workshops.enums import Role
 from workshops.models import ContributionEntry, Section
 from workshops.services import content as content_services
 
 pytestmark = pytest.mark.django_db
 
 MANY = 20
-CREDIT_PREFERENCES = list(CreditPreference)
-
-
-def _query_count(client, url):
-    # The first visit may set up the session; count the second, as any later visit would run.
-    assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
-def _people(organisation, count):
-    """``count`` co-trainers of both perspectives and every credit preference."""
-    return [
-        MembershipFactory(
-            organisation=organisation,
-            role=Role.CO_TRAINER,
-            perspective=Perspective.FAMILY_CARER if n % 2 else Perspective.PROFESSIONAL,
-            credit_preference=CREDIT_PREFERENCES[n % len(CREDIT_PREFERENCES)],
-        )
-        for n in range(count)
-    ]
 
 
 def _section_written_by(count):
     """(reader, section): a section whose every save is by a different person."""
     organisation = OrganisationFactory()
     reader = MembershipFactory(organisation=organisation, role=Role.LEAD)
-    authors = _people(organisation, count)
+    authors = make_people(organisation, count)
     module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=reader))
     section = SectionFactory(module=module, actor=authors[0], body="words0")
     for number, author in enumerate(authors[1:], start=1):
@@ -69,33 +45,33 @@ def _section_written_by(count):
 def _authors_page(client_for, count):
     reader, section = _section_written_by(count)
     assert len(section.attribution) == count
-    return _query_count(client_for(reader), reverse("section_authors", args=[section.pk]))
+    return query_count(client_for(reader), reverse("section_authors", args=[section.pk]))
 
 
 def _history_page(client_for, count):
     reader, section = _section_written_by(count)
     assert section.version == count
-    return _query_count(client_for(reader), reverse("section_history", args=[section.pk]))
+    return query_count(client_for(reader), reverse("section_history", args=[section.pk]))
 
 
 def _log_page(client_for, count):
     organisation = OrganisationFactory()
     lead = MembershipFactory(organisation=organisation, role=Role.LEAD)
-    people = _people(organisation, count)
+    people = make_people(organisation, count)
     for person in people:
         content_services.workshop_create(organisation=organisation, title="W", actor=person)
     assert ContributionEntry.objects.filter(organisation=organisation).count() == count
     url = reverse("contribution_log", args=[organisation.pk])
-    return _query_count(client_for(lead), url)
+    return query_count(client_for(lead), url)
 
 
 def _log_summary_page(client_for, count):
     organisation = OrganisationFactory()
     lead = MembershipFactory(organisation=organisation, role=Role.LEAD)
-    for person in _people(organisation, count):
+    for person in make_people(organisation, count):
         content_services.workshop_create(organisation=organisation, title="W", actor=person)
     url = reverse("contribution_summary", args=[organisation.pk])
-    return _query_count(client_for(lead), url)
+    return query_count(client_for(lead), url)
 
 
 def test_section_authors_page_queries_do_not_grow_with_authors(client_for):

@@ -4,8 +4,6 @@ rounds, sessions, attendance, time records, deleted sections and pending invitat
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,12 +11,12 @@ from tests.factories import (
     InvitationFactory,
     MembershipFactory,
     ModuleFactory,
-    OrganisationFactory,
     PackFactory,
     SectionFactory,
     WorkshopFactory,
 )
-from workshops.enums import CreditPreference, DecisionKind, Perspective, Role
+from tests.helpers import CREDIT_PREFERENCES, agree_module, make_people, make_team, query_count
+from workshops.enums import DecisionKind, Perspective, Role
 from workshops.models import Invitation, Module, Pack, PackKind, PackState, TimeActivity
 from workshops.models.sessions import Attendance
 from workshops.models.time import Payment
@@ -30,40 +28,6 @@ from workshops.services import sessions as session_services
 pytestmark = pytest.mark.django_db
 
 MANY = 20
-CREDIT_PREFERENCES = list(CreditPreference)
-
-
-def _query_count(client, url):
-    # The first visit may set up the session; count the second, as any later visit would run.
-    assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries.captured_queries)
-
-
-def _team():
-    organisation = OrganisationFactory()
-    lead = MembershipFactory(
-        organisation=organisation, role=Role.LEAD, perspective=Perspective.PROFESSIONAL
-    )
-    carer = MembershipFactory(
-        organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
-    )
-    return organisation, lead, carer
-
-
-def _people(organisation, count, role=Role.CO_TRAINER):
-    """``count`` members of both perspectives and every credit preference."""
-    return [
-        MembershipFactory(
-            organisation=organisation,
-            role=role,
-            perspective=Perspective.FAMILY_CARER if n % 2 else Perspective.PROFESSIONAL,
-            credit_preference=CREDIT_PREFERENCES[n % len(CREDIT_PREFERENCES)],
-        )
-        for n in range(count)
-    ]
 
 
 def _decide(round, actor, kind=DecisionKind.APPROVE):
@@ -80,11 +44,7 @@ def _agreed_module(workshop, lead, carer, number):
     """A module with one section, agreed by a professional and a family carer."""
     module = ModuleFactory(workshop=workshop, actor=lead, title=f"Agreed module {number}")
     SectionFactory(module=module, actor=carer, body=f"Agreed words {number}")
-    round = review_services.review_round_open(module=module, reviewers=[lead, carer], actor=lead)
-    _decide(round, lead)
-    _decide(round, carer)
-    module.refresh_from_db()
-    assert module.agreed_version_id == round.version_id
+    agree_module(module, reviewers=[lead, carer], actor=lead)
     return module
 
 
@@ -94,11 +54,11 @@ def _agreed_module(workshop, lead, carer, number):
 def _packs_page(client_for, count):
     """``count`` agreed modules (each one's handout key is worked out to mark old packs) and
     ``count`` packs of every kind, some up to date and some not."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     workshop = WorkshopFactory(organisation=organisation, actor=lead)
     modules = [_agreed_module(workshop, lead, carer, n) for n in range(count)]
     ModuleFactory(workshop=workshop, actor=lead, title="Not agreed yet")
-    requesters = _people(organisation, count)
+    requesters = make_people(organisation, count)
     out_of_date = 0
     for number in range(count):
         module = modules[number]
@@ -122,7 +82,7 @@ def _packs_page(client_for, count):
         )
     url = reverse("workshop_packs", args=[workshop.pk])
     client = client_for(carer)
-    queries = _query_count(client, url)
+    queries = query_count(client, url)
     # Only the packs made from other versions than those agreed now are marked out of date.
     page = client.get(url).content.decode()
     assert page.count("out of date</span>") == out_of_date
@@ -132,7 +92,7 @@ def _packs_page(client_for, count):
 
 def _pack_detail(client_for, count):
     """One module handout listing ``count`` agreed versions and ``count`` modules left out."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     workshop = WorkshopFactory(organisation=organisation, actor=lead)
     module = _agreed_module(workshop, lead, carer, 0)
     contents = {
@@ -151,7 +111,7 @@ def _pack_detail(client_for, count):
     pack = PackFactory(
         workshop=workshop, module=module, kind=PackKind.MODULE_HANDOUT, contents=contents
     )
-    return _query_count(client_for(carer), reverse("pack_detail", args=[pack.pk]))
+    return query_count(client_for(carer), reverse("pack_detail", args=[pack.pk]))
 
 
 def test_workshop_packs_page_queries_do_not_grow_with_packs_or_agreed_modules(client_for):
@@ -192,13 +152,13 @@ def _comment_threads(round, sections, commenters, repliers, count):
 def _review_round_page(client_for, count):
     """The second round of a module of ``count`` sections, with ``count`` reviewers who each
     decided, ``count`` comment threads with replies, and ``count`` open items from round 1."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead))
     sections = [
         SectionFactory(module=module, actor=carer if n % 2 else lead, body=f"Words {n}")
         for n in range(count)
     ]
-    reviewers = _people(organisation, count)
+    reviewers = make_people(organisation, count)
     first = review_services.review_round_open(
         module=module, reviewers=[lead, *reviewers], actor=lead
     )
@@ -225,12 +185,12 @@ def _review_round_page(client_for, count):
         _decide(second, reviewer, DecisionKind.REQUEST_CHANGES)
     _decide(second, lead, DecisionKind.REQUEST_CHANGES)
     url = reverse("review_round_detail", args=[second.pk])
-    return _query_count(client_for(lead), url)
+    return query_count(client_for(lead), url)
 
 
 def _agreed_round_page(client_for, count):
     """An agreed round signed off by ``count`` approvers (the stamp lists them all)."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     organisation.family_carer_approvals_needed = count
     organisation.save(update_fields=["family_carer_approvals_needed"])
     module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead))
@@ -249,15 +209,15 @@ def _agreed_round_page(client_for, count):
         _decide(round, person)
     round.refresh_from_db()
     assert round.status == "agreed"
-    return _query_count(client_for(carer), reverse("review_round_detail", args=[round.pk]))
+    return query_count(client_for(carer), reverse("review_round_detail", args=[round.pk]))
 
 
 def _module_rounds_page(client_for, count):
     """``count`` rounds, each with two reviewers, a decision and a comment."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead))
     section = SectionFactory(module=module, actor=carer, body="Words 0")
-    people = _people(organisation, count)
+    people = make_people(organisation, count)
     for number in range(count):
         round = review_services.review_round_open(
             module=module, reviewers=[people[number], carer], actor=lead
@@ -277,7 +237,7 @@ def _module_rounds_page(client_for, count):
             actor=carer,
         )
     assert module.review_rounds.count() == count
-    return _query_count(client_for(carer), reverse("module_rounds", args=[module.pk]))
+    return query_count(client_for(carer), reverse("module_rounds", args=[module.pk]))
 
 
 def test_review_round_page_queries_do_not_grow_with_sections_comments_or_reviewers(client_for):
@@ -297,10 +257,10 @@ def test_module_rounds_page_queries_do_not_grow_with_rounds(client_for):
 
 def _workshop_sessions_page(client_for, count):
     """``count`` sessions, each facilitated by someone else, some ended."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     workshop = WorkshopFactory(organisation=organisation, actor=lead)
     module = ModuleFactory(workshop=workshop, actor=lead)
-    facilitators = _people(organisation, count)
+    facilitators = make_people(organisation, count)
     for number, facilitator in enumerate(facilitators):
         session = session_services.session_create(
             workshop=workshop,
@@ -313,13 +273,13 @@ def _workshop_sessions_page(client_for, count):
         if number % 2:
             session_services.session_end(session=session, actor=lead)
     # As lead: the page also shows the form to schedule one.
-    return _query_count(client_for(lead), reverse("workshop_sessions", args=[workshop.pk]))
+    return query_count(client_for(lead), reverse("workshop_sessions", args=[workshop.pk]))
 
 
 def _session_with_attendance(count):
     """(lead, session): ``count`` agenda modules with a section each (and deleted ones), and
     ``count`` people who joined, half still in the room, half gone with their time confirmed."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     workshop = WorkshopFactory(organisation=organisation, actor=lead)
     modules = []
     for number in range(count):
@@ -336,7 +296,7 @@ def _session_with_attendance(count):
         facilitator=carer,
         actor=lead,
     )
-    people = _people(organisation, count)
+    people = make_people(organisation, count)
     for number, person in enumerate(people):
         stay = session_services.attendance_join(session=session, membership=person)
         Attendance.objects.filter(pk=stay.pk).update(
@@ -359,19 +319,19 @@ def _session_with_attendance(count):
 
 def _session_detail_page(client_for, count):
     lead, session = _session_with_attendance(count)
-    return _query_count(client_for(lead), reverse("session_detail", args=[session.pk]))
+    return query_count(client_for(lead), reverse("session_detail", args=[session.pk]))
 
 
 def _session_presence(client_for, count):
     lead, session = _session_with_attendance(count)
-    return _query_count(client_for(lead), reverse("session_presence", args=[session.pk]))
+    return query_count(client_for(lead), reverse("session_presence", args=[session.pk]))
 
 
 def _time_records_page(client_for, count):
     """As lead: ``count`` entries by ``count`` people, half of them from a session."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     workshop = WorkshopFactory(organisation=organisation, actor=lead)
-    people = _people(organisation, count)
+    people = make_people(organisation, count)
     for number, person in enumerate(people):
         session = None
         if number % 2:
@@ -393,7 +353,7 @@ def _time_records_page(client_for, count):
             session=session,
             actor=lead,
         )
-    return _query_count(client_for(lead), reverse("time_records", args=[organisation.pk]))
+    return query_count(client_for(lead), reverse("time_records", args=[organisation.pk]))
 
 
 def test_workshop_sessions_page_queries_do_not_grow_with_sessions(client_for):
@@ -416,21 +376,21 @@ def test_time_records_page_queries_do_not_grow_with_entries_or_people(client_for
 
 
 def _deleted_sections_page(client_for, count):
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead))
     SectionFactory(module=module, actor=carer, title="Still here")
     for number in range(count):
         section = SectionFactory(module=module, actor=carer, title=f"Gone {number}")
         content_services.section_delete(section=section, actor=carer if number % 2 else lead)
     # As lead: each row also has its "Bring back" button.
-    return _query_count(client_for(lead), reverse("deleted_sections", args=[module.pk]))
+    return query_count(client_for(lead), reverse("deleted_sections", args=[module.pk]))
 
 
 def _member_list_invitations(client_for, count):
     """As lead: ``count`` pending invitations from different people, some expired, and one
     accepted (not listed)."""
-    organisation, lead, carer = _team()
-    inviters = _people(organisation, count, role=Role.LEAD)
+    organisation, lead, carer = make_team()
+    inviters = make_people(organisation, count, role=Role.LEAD)
     for number, inviter in enumerate(inviters):
         invitation = InvitationFactory(
             organisation=organisation,
@@ -444,18 +404,18 @@ def _member_list_invitations(client_for, count):
                 created_at=timezone.now() - timedelta(days=365)
             )
     InvitationFactory(organisation=organisation, invited_by=lead, accepted_at=timezone.now())
-    return _query_count(client_for(lead), reverse("member_list", args=[organisation.pk]))
+    return query_count(client_for(lead), reverse("member_list", args=[organisation.pk]))
 
 
 def _workshop_list_with_deleted_modules(client_for, count):
     """``count`` workshops, each with a live and a deleted module."""
-    organisation, lead, carer = _team()
+    organisation, lead, carer = make_team()
     for _ in range(count):
         workshop = WorkshopFactory(organisation=organisation, actor=lead)
         ModuleFactory(workshop=workshop, actor=lead)
         content_services.module_delete(module=ModuleFactory(workshop=workshop), actor=lead)
     assert Module.all_objects.filter(deleted_at__isnull=False).count() >= count
-    return _query_count(client_for(carer), reverse("workshop_list", args=[organisation.pk]))
+    return query_count(client_for(carer), reverse("workshop_list", args=[organisation.pk]))
 
 
 def test_deleted_sections_page_queries_do_not_grow_with_deleted_sections(client_for):

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import MembershipFactory, ModuleFactory, SectionFactory
-from workshops.enums import DecisionKind, Perspective, Role
+from tests.factories import ModuleFactory, SectionFactory
+from workshops.enums import DecisionKind
 from workshops.models import ReviewRound
 from workshops.services.members import membership_remove
 from workshops.services.reviews import comment_add, review_decide, review_round_open
@@ -26,18 +26,6 @@ MODULE_TITLE = "Sleep, food & routines"
 COMMENT_BODY = "Could we say he's “telling us” something, not that he's 'naughty'?"
 COMMENT_QUOTE = "it's his way of telling us"
 REASON = "Please don't call it 'bad behaviour' & add the parent's view."
-
-
-@pytest.fixture
-def carer(world):
-    return world.co_trainer
-
-
-@pytest.fixture
-def professional(world):
-    return MembershipFactory(
-        organisation=world.organisation, role=Role.CO_TRAINER, perspective=Perspective.PROFESSIONAL
-    )
 
 
 def _module(world, title=MODULE_TITLE):

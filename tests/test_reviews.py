@@ -39,18 +39,6 @@ SECOND_BODY = "Behaviour is a way of gently telling us something."
 
 
 @pytest.fixture
-def carer(world):
-    return world.co_trainer
-
-
-@pytest.fixture
-def professional(world):
-    return MembershipFactory(
-        organisation=world.organisation, role=Role.CO_TRAINER, perspective=Perspective.PROFESSIONAL
-    )
-
-
-@pytest.fixture
 def review_module(world):
     """A module of its own, whatever the shared world puts on its module."""
     return ModuleFactory(workshop=world.workshop, actor=world.lead, title="Understanding behaviour")
@@ -375,9 +363,12 @@ def test_decide_view_change_of_mind_updates_decision(review_round, carer, client
     url = reverse("review_decide", args=[review_round.pk])
     content_hash = review_round.version.content_hash
 
-    client.post(
+    first = client.post(
         url, {"kind": "request_changes", "reason": "Too long.", "content_hash": content_hash}
     )
+    assert first.status_code == 302
+    assert Decision.objects.get(round=review_round).kind == DecisionKind.REQUEST_CHANGES
+
     response = client.post(url, {"kind": "approve", "content_hash": content_hash})
 
     assert response.status_code == 302
@@ -952,3 +943,25 @@ def test_round_open_with_reviewer_from_other_organisation_refused(
         "reviewers": ["Reviewers must be members of the organisation."]
     }
     assert ReviewRound.objects.filter(module=review_module).count() == 0
+
+
+def test_round_page_shows_general_comments_and_takes_new_ones(
+    world, review_round, carer, client_for
+):
+    comment_add(round=review_round, body="The module feels long overall.", actor=carer)
+    client = client_for(world.lead)
+
+    page = client.get(review_round.get_absolute_url()).content.decode()
+    added = client.post(
+        reverse("comment_add", args=[review_round.pk]), {"body": "Agreed: trim the activity."}
+    )
+
+    general = _inner_text(page, 'id="general-comments-heading"', "</section>")
+    assert "The module feels long overall." in general
+    assert added.status_code == 302
+    assert (
+        Comment.objects.filter(
+            round=review_round, section_id=None, body="Agreed: trim the activity."
+        ).count()
+        == 1
+    )

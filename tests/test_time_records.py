@@ -32,15 +32,9 @@ START = timezone.make_aware(datetime(2026, 5, 12, 10, 0))
 
 
 @pytest.fixture
-def live_session(world):
-    return session_services.session_create(
-        workshop=world.workshop,
-        title="Writing module one together",
-        starts_at=START,
-        agenda=[world.module],
-        facilitator=world.lead,
-        actor=world.lead,
-    )
+def live_session_starts_at():
+    """The shared ``live_session`` (tests/conftest.py) starts at START here."""
+    return START
 
 
 def stay(session, membership, start_minute, end_minute=None):
@@ -554,11 +548,13 @@ def test_session_pages_another_organisation_is_not_found(
     client = client_for(other_world.lead)
 
     statuses = {
-        url: getattr(client, method)(url, data).status_code
+        (method, url): getattr(client, method)(url, data).status_code
         for method, url, data in _session_urls(world, live_session)
     }
 
-    assert statuses == {url: 404 for _method, url, _data in _session_urls(world, live_session)}
+    assert statuses == {
+        (method, url): 404 for method, url, _data in _session_urls(world, live_session)
+    }
     live_session.refresh_from_db()
     assert (live_session.notes, live_session.ended_at) == ("", None)
     assert not TimeEntry.objects.exists()
@@ -572,3 +568,21 @@ def test_live_section_page_for_a_section_not_on_the_agenda_is_not_found(
     for section_id in (other_world.section.pk, 999999):
         response = client.get(reverse("live_section", args=[live_session.pk, section_id]))
         assert response.status_code == 404
+
+
+def test_time_page_pages_older_entries_rather_than_hiding_them(world, co_trainer, client_for):
+    first_day = date(2026, 5, 1)
+    entries = [
+        record_time(co_trainer, day=first_day + timedelta(days=n), minutes=10 + n)
+        for n in range(101)
+    ]
+    client = client_for(co_trainer)
+    url = reverse("time_records", args=[world.organisation.pk])
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+
+    assert len(first.context["entries"]) == 100
+    assert b"?page=2" in first.content
+    # The oldest entry is on the second page, not lost.
+    assert [entry.pk for entry in second.context["entries"]] == [entries[0].pk]

@@ -24,10 +24,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
+
+from tests.helpers import database_url
+
+from .pages import WAIT_SECONDS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -56,14 +59,6 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-def _database_url(settings_dict):
-    user = quote(settings_dict["USER"] or "postgres", safe="")
-    password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict["PASSWORD"] else ""
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or "5432"
-    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -78,7 +73,7 @@ class LiveServer:
         with urllib.request.urlopen(self.url + path, timeout=5) as response:
             return json.load(response)
 
-    def wait_for_rooms_closed(self, timeout=20):
+    def wait_for_rooms_closed(self, timeout=WAIT_SECONDS):
         """Until every live room in the server has been written back and closed."""
         deadline = time.monotonic() + timeout
         state = None
@@ -102,7 +97,7 @@ def asgi_server(django_db_setup, tmp_path_factory):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "coprod.settings.test",
-        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
@@ -154,21 +149,16 @@ def asgi_server(django_db_setup, tmp_path_factory):
 
 
 @pytest.fixture
-def e2e_db(transactional_db, asgi_server):
+def e2e_db(flushable_log, asgi_server):
     """A committed test database that daphne can see, emptied after the test.
 
     Before the tables are emptied, every live room must have been saved and closed (a write-back
-    into a table being emptied would fail in the server). Django empties them with TRUNCATE,
-    which the contribution log's append-only trigger refuses: as in tests/test_review_race.py,
-    user triggers are switched off for the rest of this connection's life, which ends with the
-    flush.
+    into a table being emptied would fail in the server). This is torn down before
+    ``flushable_log`` (tests/conftest.py), which then lets the flush past the contribution log's
+    append-only trigger.
     """
     yield
-    try:
-        asgi_server.wait_for_rooms_closed()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
+    asgi_server.wait_for_rooms_closed()
 
 
 # --- The browser -------------------------------------------------------------------------------

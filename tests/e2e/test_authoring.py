@@ -40,7 +40,7 @@ def demo(e2e_db):
         workshop=module.workshop,
         module=module,
         sections=list(module.sections.order_by("position", "pk")),
-        other_workshop=Workshop.objects.filter(organisation__name=HILLSIDE).first(),
+        other_workshop=Workshop.objects.get(organisation__name=HILLSIDE),
     )
 
 

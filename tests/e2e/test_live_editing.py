@@ -20,6 +20,7 @@ from workshops.models import ContributionEntry, Membership, Section, SectionRevi
 from workshops.services.sessions import session_create
 
 from .pages import (
+    WAIT_SECONDS,
     close_all,
     live_text,
     open_live,
@@ -38,7 +39,7 @@ BODY = (
     "\n"
     "Families know their child best."
 )
-WRITE_BACK_SECONDS = 20
+WRITE_BACK_SECONDS = WAIT_SECONDS
 SCREENSHOT = Path("/tmp/coprod-e2e/live-two-people.png")  # outside the repository
 
 
