@@ -100,3 +100,30 @@ class RoundStatus(models.TextChoices):
 class DecisionKind(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REQUEST_CHANGES = "request_changes", _("Request changes")
+
+
+class PackKind(models.TextChoices):
+    MODULE_HANDOUT = "module_handout", _("Attendee handout for one module")
+    ATTENDEE = "attendee", _("Attendee pack")
+    FACILITATOR = "facilitator", _("Facilitator pack")
+
+
+class PackState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RENDERING = "rendering", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class TimeActivity(models.TextChoices):
+    CO_DESIGN = "co_design", _("Co-design session")
+    PREPARATION = "preparation", _("Preparation")
+    REVIEW = "review", _("Review")
+    DELIVERY = "delivery", _("Delivery")
+    TRAVEL = "travel", _("Travel")
+
+
+class Payment(models.TextChoices):
+    PAID = "paid", _("To be paid")
+    VOLUNTEERED = "volunteered", _("Volunteered")
+    DECLINED = "declined", _("Payment declined")

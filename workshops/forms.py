@@ -12,13 +12,15 @@ from workshops.enums import (
     Action,
     CreditPreference,
     DecisionKind,
+    PackKind,
+    Payment,
     Perspective,
     Role,
     SectionAudience,
     SectionKind,
     SourceTag,
+    TimeActivity,
 )
-from workshops.models import PackKind, Payment, TimeActivity
 
 # Control characters other than tab and newlines: invisible, never meant, and some databases
 # refuse them. Removed rather than refused so a paste from another program still saves.

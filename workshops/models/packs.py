@@ -4,20 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-
-class PackKind(models.TextChoices):
-    MODULE_HANDOUT = "module_handout", _("Attendee handout for one module")
-    ATTENDEE = "attendee", _("Attendee pack")
-    FACILITATOR = "facilitator", _("Facilitator pack")
-
-
-class PackState(models.TextChoices):
-    QUEUED = "queued", _("Waiting to start")
-    RENDERING = "rendering", _("Being made")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+from workshops.enums import PackKind, PackState
 
 
 class Pack(models.Model):

@@ -2,19 +2,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class TimeActivity(models.TextChoices):
-    CO_DESIGN = "co_design", _("Co-design session")
-    PREPARATION = "preparation", _("Preparation")
-    REVIEW = "review", _("Review")
-    DELIVERY = "delivery", _("Delivery")
-    TRAVEL = "travel", _("Travel")
-
-
-class Payment(models.TextChoices):
-    PAID = "paid", _("To be paid")
-    VOLUNTEERED = "volunteered", _("Volunteered")
-    DECLINED = "declined", _("Payment declined")
+from workshops.enums import Payment, TimeActivity
 
 
 class TimeEntry(models.Model):

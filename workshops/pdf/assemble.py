@@ -10,9 +10,9 @@ from django.utils import timezone
 from workshops import selectors
 from workshops.attribution import words_by_author
 from workshops.balance import balance_of
-from workshops.enums import Perspective, Role, SectionAudience, SectionKind
+from workshops.enums import PackKind, Perspective, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
-from workshops.models import ModuleVersion, PackKind
+from workshops.models import ModuleVersion
 
 from .fetcher import static_url
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from workshops.enums import Action
-from workshops.models import Pack, PackKind, PackState
+from workshops.enums import Action, PackKind, PackState
+from workshops.models import Pack
 from workshops.pdf.assemble import pack_content_key, pack_contents, pack_html, pack_material
 from workshops.pdf.render import render_pdf
 from workshops.rules import VIEW

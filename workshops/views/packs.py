@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from workshops import selectors
+from workshops.enums import PackKind
 from workshops.forms import PackRequestForm
-from workshops.models import PackKind
 from workshops.pdf.assemble import contents_of, pack_content_key
 from workshops.rules import VIEW
 from workshops.services import packs as pack_services

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops import selectors
+from workshops.enums import Payment, TimeActivity
 from workshops.financial_year import (
     financial_year_bounds,
     financial_year_label,
@@ -23,7 +24,6 @@ from workshops.forms import (
     SessionRecordForm,
     TimeEntryForm,
 )
-from workshops.models import Payment, TimeActivity
 from workshops.rules import EDIT_CONTENT, MANAGE_MEMBERS, VIEW, can, can_write_live
 from workshops.services import sessions as session_services
 

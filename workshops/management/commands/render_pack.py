@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workshops.models import PackKind, Workshop
+from workshops.enums import PackKind
+from workshops.models import Workshop
 from workshops.pdf.assemble import pack_contents, pack_html, pack_material
 from workshops.pdf.render import render_pdf
 
