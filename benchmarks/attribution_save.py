@@ -290,9 +290,9 @@ def measure_saves(rng, authors, section_pk, paragraphs, count, profile):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from workshops import selectors
     from workshops.attribution import attribute_new_text, word_change_counts
     from workshops.markdown import render_markdown
+    from workshops.selectors.content import section_get
     from workshops.services.content import section_update
 
     viewer = get_user_model().objects.get(pk=authors[0].user_id)
@@ -300,7 +300,7 @@ def measure_saves(rng, authors, section_pk, paragraphs, count, profile):
     parts = {"attribute_new_text": [], "word_change_counts": [], "render_markdown": []}
     for i in range(WARMUP_SAVES + count):
         actor = authors[i % len(authors)]
-        section = selectors.section_get(user=viewer, pk=section_pk)
+        section = section_get(user=viewer, pk=section_pk)
         typical_edit(rng, paragraphs)
         body = body_of(paragraphs)
         old_body, old_runs = section.body, section.attribution

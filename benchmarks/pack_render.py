@@ -45,15 +45,17 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from coprod.celery import app as celery_app  # noqa: E402
-from workshops.enums import (  # noqa: E402
+from workshops.enums import (  # noqa: E402  # noqa: E402
     DecisionKind,
     OrganisationKind,
+    PackKind,
+    PackState,
     Perspective,
     Role,
     SectionAudience,
     SectionKind,
 )
-from workshops.models import Membership, Organisation, PackKind, PackState, User  # noqa: E402
+from workshops.models import Membership, Organisation, User  # noqa: E402
 from workshops.pdf.assemble import pack_html, pack_material  # noqa: E402
 from workshops.pdf.render import render_pdf  # noqa: E402
 from workshops.services.content import (  # noqa: E402

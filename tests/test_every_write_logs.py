@@ -16,26 +16,26 @@ from tests.helpers import agree_module
 from workshops.enums import (
     CreditPreference,
     DecisionKind,
+    PackKind,
+    PackState,
+    Payment,
     Perspective,
     Role,
     SectionAudience,
     SectionKind,
+    TimeActivity,
 )
 from workshops.live.rooms import AuthorCounts
 from workshops.models import (
     ContributionEntry,
     Pack,
-    PackKind,
-    PackState,
-    Payment,
     SectionRevision,
-    TimeActivity,
 )
-from workshops.services import accounts, content, members, packs, reviews, sessions
+from workshops.services import accounts, content, members, packs, reviews, sessions, time
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_MODULES = (accounts, content, members, packs, reviews, sessions)
+SERVICE_MODULES = (accounts, content, members, packs, reviews, sessions, time)
 
 # Public functions of those modules that write nothing, so log nothing. Keep it explicit.
 NOT_WRITING = {
@@ -338,7 +338,7 @@ def _attendance_join(w):
 
 def _section_live_save(w):
     return (
-        lambda: sessions.section_live_save(
+        lambda: content.section_live_save(
             section_id=w.section.pk,
             base_version=w.section.version,
             body=w.section.body + " Typed live.",
@@ -352,7 +352,7 @@ def _section_live_save(w):
 
 def _time_entry_create(w):
     return (
-        lambda: sessions.time_entry_create(
+        lambda: time.time_entry_create(
             membership=w.co_trainer,
             date=timezone.localdate(),
             minutes=90,
@@ -394,8 +394,8 @@ RECIPES = {
     "sessions.session_record_update": _session_record_update,
     "sessions.session_end": _session_end,
     "sessions.attendance_join": _attendance_join,
-    "sessions.section_live_save": _section_live_save,
-    "sessions.time_entry_create": _time_entry_create,
+    "content.section_live_save": _section_live_save,
+    "time.time_entry_create": _time_entry_create,
 }
 
 

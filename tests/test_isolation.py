@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
-from workshops.enums import Role
-from workshops.models import ContributionEntry, Membership, Pack, PackState, TimeEntry
+from workshops.enums import PackState, Role
+from workshops.models import ContributionEntry, Membership, Pack, TimeEntry
 
 # Not the app's own pages: Django's admin site and Django's sign-in / password views.
 SKIPPED_NAMESPACES = {"admin"}

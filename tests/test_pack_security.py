@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
 from tests.helpers import agree_module
-from workshops.enums import Perspective, Role, SectionAudience, SectionKind
-from workshops.models import ModuleVersion, PackKind, PackState
+from workshops.enums import PackKind, PackState, Perspective, Role, SectionAudience, SectionKind
+from workshops.models import ModuleVersion
 from workshops.pdf.fetcher import RefusedURL, StaticOnlyFetcher
 from workshops.pdf.render import render_pdf
 from workshops.services import content as content_services

@@ -26,8 +26,8 @@ from kombu import pools as kombu_pools
 from coprod.celery import app as celery_app
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
 from tests.helpers import agree_module, database_url
-from workshops.enums import Perspective, Role, SectionAudience, SectionKind
-from workshops.models import Pack, PackKind, PackState
+from workshops.enums import PackKind, PackState, Perspective, Role, SectionAudience, SectionKind
+from workshops.models import Pack
 from workshops.services import content as content_services
 from workshops.services import packs as pack_services
 

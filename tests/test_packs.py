@@ -21,12 +21,14 @@ from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactor
 from tests.helpers import agree_module
 from workshops.enums import (
     CreditPreference,
+    PackKind,
+    PackState,
     Perspective,
     Role,
     SectionAudience,
     SectionKind,
 )
-from workshops.models import Membership, Module, Organisation, Pack, PackKind, PackState, Workshop
+from workshops.models import Membership, Module, Organisation, Pack, Workshop
 from workshops.services import content as content_services
 from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services

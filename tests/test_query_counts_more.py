@@ -16,14 +16,15 @@ from tests.factories import (
     WorkshopFactory,
 )
 from tests.helpers import CREDIT_PREFERENCES, agree_module, make_people, make_team, query_count
-from workshops.enums import DecisionKind, Perspective, Role
-from workshops.models import Invitation, Module, Pack, PackKind, PackState, TimeActivity
+from workshops.enums import DecisionKind, PackKind, PackState, Perspective, Role, TimeActivity
+from workshops.models import Invitation, Module, Pack
 from workshops.models.sessions import Attendance
 from workshops.models.time import Payment
 from workshops.pdf.assemble import pack_content_key, pack_contents
 from workshops.services import content as content_services
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
+from workshops.services import time as time_services
 
 pytestmark = pytest.mark.django_db
 
@@ -304,7 +305,7 @@ def _session_with_attendance(count):
         )
         if number % 2:
             session_services.attendance_leave(attendance_id=stay.pk)
-            session_services.time_entry_create(
+            time_services.time_entry_create(
                 membership=person,
                 date=timezone.localdate(),
                 minutes=30,
@@ -343,7 +344,7 @@ def _time_records_page(client_for, count):
                 facilitator=carer,
                 actor=lead,
             )
-        session_services.time_entry_create(
+        time_services.time_entry_create(
             membership=person,
             date=timezone.localdate() - timedelta(days=number),
             minutes=30 + number,

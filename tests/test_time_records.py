@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from tests.factories import MembershipFactory
 from tests.helpers import field_errors, form_values
-from workshops import selectors
-from workshops.enums import Action, Perspective, Role
+from workshops.enums import Action, Payment, Perspective, Role, TimeActivity
 from workshops.financial_year import (
     financial_year_bounds,
     financial_year_label,
@@ -22,11 +21,11 @@ from workshops.models import (
     Attendance,
     CoDesignSession,
     ContributionEntry,
-    Payment,
-    TimeActivity,
     TimeEntry,
 )
+from workshops.selectors.sessions import attendance_minutes
 from workshops.services import sessions as session_services
+from workshops.services import time as time_services
 
 START = timezone.make_aware(datetime(2026, 5, 12, 10, 0))
 
@@ -48,7 +47,7 @@ def stay(session, membership, start_minute, end_minute=None):
 
 
 def record_time(membership, *, day, minutes, activity=TimeActivity.PREPARATION, payment=None):
-    return session_services.time_entry_create(
+    return time_services.time_entry_create(
         membership=membership,
         date=day,
         minutes=minutes,
@@ -66,7 +65,7 @@ def csv_rows(response):
 
 
 def test_time_entry_create_member_records_their_own(co_trainer):
-    entry = session_services.time_entry_create(
+    entry = time_services.time_entry_create(
         membership=co_trainer,
         date=date(2026, 5, 1),
         minutes=90,
@@ -82,7 +81,7 @@ def test_time_entry_create_member_records_their_own(co_trainer):
 
 
 def test_time_entry_create_lead_records_for_a_member(lead, co_trainer):
-    entry = session_services.time_entry_create(
+    entry = time_services.time_entry_create(
         membership=co_trainer,
         date=date(2026, 5, 1),
         minutes=30,
@@ -103,7 +102,7 @@ def test_time_entry_create_another_member_cannot_record_for_someone(world, co_tr
     )
 
     with pytest.raises(PermissionDenied):
-        session_services.time_entry_create(
+        time_services.time_entry_create(
             membership=co_trainer,
             date=date(2026, 5, 1),
             minutes=30,
@@ -116,7 +115,7 @@ def test_time_entry_create_another_member_cannot_record_for_someone(world, co_tr
 
 def test_time_entry_create_another_organisations_lead_is_refused(co_trainer, other_world):
     with pytest.raises(PermissionDenied):
-        session_services.time_entry_create(
+        time_services.time_entry_create(
             membership=co_trainer,
             date=date(2026, 5, 1),
             minutes=30,
@@ -140,7 +139,7 @@ def test_attendance_minutes_counts_overlapping_stays_once(live_session, lead, co
     stay(live_session, lead, 10, 20)
     stay(live_session, lead, 120)
 
-    minutes = selectors.attendance_minutes(session=live_session, now=START + timedelta(minutes=135))
+    minutes = attendance_minutes(session=live_session, now=START + timedelta(minutes=135))
 
     assert minutes == {co_trainer.pk: 65 + 10, lead.pk: 60 + 15}
 

@@ -1,4 +1,4 @@
-from workshops.selectors import memberships_for_user
+from workshops.selectors.members import memberships_for_user
 
 
 def current_membership(request):

@@ -1,17 +1,25 @@
-"""Review emails: who gets them and what they say. Called by tasks, after the change committed."""
+"""Every email the app sends: one function each, choosing its recipients, its translatable
+subject and its template. Called by tasks, after the change that caused it has committed."""
+
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from workshops.models import Membership, SectionRevision
+from workshops.enums import DecisionKind, RoundStatus
+from workshops.models import Comment, Decision, Invitation, Membership, ReviewRound, SectionRevision
+from workshops.selectors.reviews import agreed_stamp
 
 
-def absolute_url(path):
+def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send_email(*, to, subject, template, context):
+def send_email(*, to: str, subject: str, template: str, context: dict) -> None:
     """One email with a plain-text body and an HTML alternative, from ``emails/<template>``."""
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string(f"emails/{template}.txt", context), to=[to]
@@ -20,7 +28,7 @@ def send_email(*, to, subject, template, context):
     message.send()
 
 
-def send_to_members(memberships, *, subject, template, context):
+def send_to_members(memberships, *, subject: str, template: str, context: dict) -> list[str]:
     """One email per person who still belongs and has not turned review emails off.
 
     Returns the addresses written to.
@@ -55,5 +63,103 @@ def module_authors(module):
     return Membership.objects.filter(pk__in=author_ids).select_related("user")
 
 
-def round_reviewers(round):
+def round_reviewers(round: ReviewRound) -> list[Membership]:
     return [reviewer.membership for reviewer in round.reviewers.select_related("membership__user")]
+
+
+def invitation_email(invitation: Invitation) -> None:
+    send_email(
+        to=invitation.email,
+        subject=_("You are invited to co-produce workshops with %(organisation)s")
+        % {"organisation": invitation.organisation.name},
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "link": absolute_url(reverse("invitation_accept", args=[invitation.token])),
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+def review_round_opened_email(round: ReviewRound) -> None:
+    send_to_members(
+        round_reviewers(round),
+        subject=_("Please review “%(module)s” (round %(number)s)")
+        % {"module": round.module.title, "number": round.number},
+        template="review_opened",
+        context={"round": round, "link": absolute_url(round.get_absolute_url())},
+    )
+
+
+def review_decision_email(decision: Decision) -> None:
+    round = decision.round
+    if decision.kind == DecisionKind.APPROVE:
+        subject = _("%(name)s approved “%(module)s”")
+    else:
+        subject = _("%(name)s asked for changes to “%(module)s”")
+    send_to_members(
+        [m for m in module_authors(round.module) if m.pk != decision.membership_id],
+        subject=subject % {"name": decision.membership.credit_name, "module": round.module.title},
+        template="review_decision",
+        context={
+            "decision": decision,
+            "round": round,
+            "link": absolute_url(round.get_absolute_url()),
+        },
+    )
+
+
+def comment_email(comment: Comment) -> None:
+    round = comment.round
+    send_to_members(
+        [m for m in module_authors(round.module) if m.pk != comment.author_id],
+        subject=_("New comment on “%(module)s”") % {"module": round.module.title},
+        template="review_comment",
+        context={
+            "comment": comment,
+            "round": round,
+            "link": absolute_url(round.get_absolute_url() + f"#comment-{comment.pk}"),
+        },
+    )
+
+
+def module_agreed_email(round: ReviewRound) -> None:
+    people = list(module_authors(round.module)) + round_reviewers(round)
+    send_to_members(
+        people,
+        subject=_("“%(module)s” is agreed") % {"module": round.module.title},
+        template="module_agreed",
+        context={
+            "round": round,
+            "stamp": agreed_stamp(version=round.version),
+            "link": absolute_url(round.module.get_absolute_url()),
+        },
+    )
+
+
+def review_reminder_email(round: ReviewRound) -> None:
+    decided = set(round.decisions.values_list("membership_id", flat=True))
+    send_to_members(
+        [m for m in round_reviewers(round) if m.pk not in decided],
+        subject=_("Reminder: “%(module)s” is due for review tomorrow")
+        % {"module": round.module.title},
+        template="review_reminder",
+        context={"round": round, "link": absolute_url(round.get_absolute_url())},
+    )
+
+
+def review_reminders_send(*, today: date | None = None) -> None:
+    """Remind reviewers the day before a round is due. Safe to run more than once a day."""
+    tomorrow = (today or timezone.localdate()) + timedelta(days=1)
+    due = ReviewRound.objects.filter(
+        status=RoundStatus.OPEN, due_date=tomorrow, reminder_sent_at__isnull=True
+    )
+    for round_id in due.values_list("pk", flat=True):
+        # Claim the reminder first, so two workers never both send it.
+        claimed = ReviewRound.objects.filter(pk=round_id, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        )
+        if claimed:
+            review_reminder_email(
+                ReviewRound.objects.select_related("module__workshop__organisation").get(pk=round_id)
+            )

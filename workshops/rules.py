@@ -8,6 +8,7 @@ selectors answer 404 first. An inactive account is allowed nothing.
 import rules
 
 from workshops.enums import Role
+from workshops.scope import organisation_of
 
 VIEW = "view"  # read workshops, modules, sections and their history
 EDIT_CONTENT = "edit_content"  # create, edit, move and delete workshops, modules, sections
@@ -28,21 +29,6 @@ PERMISSION_TABLE = {
 
 def role_allows(role, action):
     return action in PERMISSION_TABLE.get(role, set())
-
-
-def organisation_of(obj):
-    """The organisation that owns an object: itself, or through its module or workshop."""
-    from workshops.models import Module, Organisation
-
-    if obj is None or isinstance(obj, Organisation):
-        return obj
-    if isinstance(obj, Module):
-        return obj.workshop.organisation
-    if getattr(obj, "module", None) is not None:  # sections, review rounds, comments, handouts
-        return obj.module.workshop.organisation
-    if hasattr(obj, "workshop"):  # packs of a whole workshop (no module)
-        return obj.workshop.organisation
-    return obj.organisation
 
 
 def membership_of(user, organisation):

@@ -23,6 +23,8 @@ from factory.django import DjangoModelFactory
 from workshops.enums import (
     CreditPreference,
     OrganisationKind,
+    PackKind,
+    PackState,
     Perspective,
     Role,
     SectionAudience,
@@ -38,7 +40,6 @@ from workshops.models import (
     User,
     Workshop,
 )
-from workshops.models.packs import PackKind, PackState
 from workshops.services import content as content_services
 
 PASSWORD = "correct-horse-battery-staple"

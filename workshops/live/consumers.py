@@ -11,35 +11,27 @@ import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.http import Http404
 from pycrdt import create_sync_message, handle_sync_message
 
-from workshops import selectors
 from workshops.rules import can_write_live, membership_of
+from workshops.selectors.sessions import live_section_get, session_get
 from workshops.services.sessions import attendance_join, attendance_leave
 
 from . import hub
-from .groups import group_name, session_group_name
-from .rooms import AWARENESS, STEP1, SYNC, parse_message, update_message
+from .groups import broadcast_update, group_name, session_group_name
+from .rooms import AWARENESS, STEP1, SYNC, parse_message
 
 logger = logging.getLogger(__name__)
 
 REFUSED = 4403
 
 
-async def broadcast_update(section_id, update, sender=None):
-    await get_channel_layer().group_send(
-        group_name(section_id),
-        {"type": "room.message", "message": update_message(update), "sender": sender},
-    )
-
-
 def live_access(user, session_id, section_id):
     """(session, membership, can_write) if the user may join this section's room, else None."""
     try:
-        session = selectors.session_get(user=user, pk=session_id)
-        section = selectors.live_section_get(user=user, session=session, pk=section_id)
+        session = session_get(user=user, pk=session_id)
+        section = live_section_get(user=user, session=session, pk=section_id)
     except Http404:  # not theirs, not there, or not on the agenda
         return None
     membership = membership_of(user, session.workshop.organisation)

@@ -1,7 +1,9 @@
-"""Channel-layer group names of live rooms, and the one message sent to them from outside."""
+"""Channel-layer group names of live rooms, and the messages sent to a room's group."""
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+from .rooms import update_message
 
 
 def group_name(section_id):
@@ -16,4 +18,12 @@ def announce_session_ended(session_id):
     """Tell every open connection of the session (from synchronous code, after commit)."""
     async_to_sync(get_channel_layer().group_send)(
         session_group_name(session_id), {"type": "session.ended"}
+    )
+
+
+async def broadcast_update(section_id, update, sender=None):
+    """Send a document update to every connection of the section's room, on any process."""
+    await get_channel_layer().group_send(
+        group_name(section_id),
+        {"type": "room.message", "message": update_message(update), "sender": sender},
     )

@@ -13,9 +13,10 @@ from channels.db import database_sync_to_async
 from django.db import transaction
 
 from workshops.models import LiveDocument, Section, SectionRevision
-from workshops.services.content import SectionConflict
-from workshops.services.sessions import live_document_store, section_live_save
+from workshops.services.content import SectionConflict, section_live_save
+from workshops.services.sessions import live_document_store
 
+from .groups import broadcast_update
 from .rooms import LiveRoom
 
 logger = logging.getLogger(__name__)
@@ -148,8 +149,6 @@ async def save(handle, on_merge=None):
 
 
 async def _save_when_due(section_id, handle):
-    from .consumers import broadcast_update
-
     while True:
         await asyncio.sleep(CHECK_EVERY_SECONDS)
         if not handle.room.is_dirty:
@@ -163,8 +162,6 @@ async def _save_when_due(section_id, handle):
 
 async def save_all():
     """Write back every open room now, without waiting for the room to go idle."""
-    from .consumers import broadcast_update
-
     for section_id, handle in list(_rooms.items()):
         await save(handle, lambda update, sid=section_id: broadcast_update(sid, update))
 

@@ -1,19 +1,17 @@
 from .content import Module, Section, Workshop
 from .contributions import ContributionEntry
 from .organisations import Invitation, Membership, Organisation
-from .packs import Pack, PackKind, PackState
+from .packs import Pack
 from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
 from .revisions import SectionRevision
 from .sessions import Attendance, CoDesignSession, LiveDocument
-from .time import Payment, TimeActivity, TimeEntry
+from .time import TimeEntry
 
 __all__ = [
     "Attendance",
     "CoDesignSession",
     "LiveDocument",
-    "Payment",
-    "TimeActivity",
     "TimeEntry",
     "Comment",
     "ContributionEntry",
@@ -24,8 +22,6 @@ __all__ = [
     "ModuleVersion",
     "Organisation",
     "Pack",
-    "PackKind",
-    "PackState",
     "ReviewRound",
     "Reviewer",
     "Section",

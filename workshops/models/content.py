@@ -4,17 +4,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from workshops.enums import SectionAudience, SectionKind
+from workshops.enums import SectionAudience, SectionKind, SourceTag
+
+from .base import SoftDeleteModel, TimestampedModel
 
 
-class LiveManager(models.Manager):
-    """Rows not deleted. Deleting only marks a row, so nothing written is ever lost."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
-
-
-class Workshop(models.Model):
+class Workshop(TimestampedModel):
     organisation = models.ForeignKey(
         "workshops.Organisation", on_delete=models.CASCADE, related_name="workshops"
     )
@@ -26,8 +21,6 @@ class Workshop(models.Model):
         help_text=_("For example: family carers of children with a learning disability."),
     )
     description = models.TextField(_("description"), blank=True, max_length=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title", "pk"]
@@ -39,7 +32,7 @@ class Workshop(models.Model):
         return reverse("workshop_detail", kwargs={"pk": self.pk})
 
 
-class Module(models.Model):
+class Module(TimestampedModel, SoftDeleteModel):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="modules")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
@@ -61,16 +54,11 @@ class Module(models.Model):
         editable=False,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = LiveManager()
-    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
+    scope_parents = ("workshop",)
 
-    class Meta:
+    class Meta(SoftDeleteModel.Meta):
         ordering = ["position", "pk"]
-        base_manager_name = "all_objects"
 
     def __str__(self):
         return self.title
@@ -83,7 +71,7 @@ class Module(models.Model):
         return [line.strip(" -*\t") for line in self.learning_outcomes.splitlines() if line.strip()]
 
 
-class Section(models.Model):
+class Section(TimestampedModel, SoftDeleteModel):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("heading"), max_length=200)
@@ -110,16 +98,11 @@ class Section(models.Model):
     attribution = models.JSONField(default=list, blank=True, editable=False)
     # Optimistic lock: every save names the version it was based on; see section_update.
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = LiveManager()
-    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
+    scope_parents = ("module",)
 
-    class Meta:
+    class Meta(SoftDeleteModel.Meta):
         ordering = ["position", "pk"]
-        base_manager_name = "all_objects"
 
     def __str__(self):
         return self.title
@@ -132,7 +115,5 @@ class Section(models.Model):
         return self.audience == SectionAudience.FACILITATORS
 
     def get_source_tags_display(self):
-        from workshops.enums import SourceTag
-
         labels = dict(SourceTag.choices)
         return [labels[tag] for tag in self.source_tags if tag in labels]

@@ -38,6 +38,8 @@ class Pack(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    scope_parents = ("module", "workshop")
+
     class Meta:
         ordering = ["-created_at"]
 

@@ -34,6 +34,8 @@ class ModuleVersion(models.Model):
     frozen_at = models.DateTimeField(auto_now_add=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
 
+    scope_parents = ("module",)
+
     class Meta:
         ordering = ["module", "number"]
         constraints = [
@@ -69,6 +71,8 @@ class ReviewRound(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    scope_parents = ("module",)
+
     class Meta:
         ordering = ["module", "-number"]
         constraints = [
@@ -100,6 +104,8 @@ class Reviewer(models.Model):
         "workshops.Membership", on_delete=models.PROTECT, related_name="review_assignments"
     )
 
+    scope_parents = ("round",)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["round", "membership"], name="one_reviewer_per_round")
@@ -122,6 +128,8 @@ class Decision(models.Model):
     reason = models.TextField(blank=True, max_length=5000)
     content_hash = models.CharField(max_length=64)
     decided_at = models.DateTimeField(auto_now=True)
+
+    scope_parents = ("round",)
 
     class Meta:
         constraints = [
@@ -158,6 +166,8 @@ class Comment(models.Model):
     resolved_by = models.ForeignKey(
         "workshops.Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    scope_parents = ("module",)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -20,6 +20,8 @@ class SectionRevision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_parents = ("section",)
+
     class Meta:
         ordering = ["section", "version"]
         constraints = [

@@ -29,6 +29,8 @@ class CoDesignSession(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_parents = ("workshop",)
+
     class Meta:
         ordering = ["-starts_at"]
 
@@ -55,6 +57,8 @@ class Attendance(models.Model):
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
 
+    scope_parents = ("session",)
+
     class Meta:
         ordering = ["joined_at"]
 
@@ -77,6 +81,8 @@ class LiveDocument(models.Model):
     base_state = models.BinaryField()
     base_version = models.PositiveIntegerField()
     updated_at = models.DateTimeField(auto_now=True)
+
+    scope_parents = ("section",)
 
     def __str__(self):
         return f"Live document of {self.section}"

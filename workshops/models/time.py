@@ -29,6 +29,8 @@ class TimeEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_parents = ("membership",)
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name_plural = "time entries"

@@ -7,12 +7,13 @@ import weasyprint
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from workshops import selectors
 from workshops.attribution import words_by_author
 from workshops.balance import balance_of
 from workshops.enums import PackKind, Perspective, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
 from workshops.models import ModuleVersion
+from workshops.selectors.members import memberships_by_id
+from workshops.selectors.reviews import agreed_stamp
 
 from .fetcher import static_url
 
@@ -77,7 +78,7 @@ def pack_material(*, workshop, kind, contents, single_module=False, today=None):
     ``contents``. Section HTML is cleaned again here, so nothing but sanitised HTML can reach
     the PDF even from an old snapshot."""
     organisation = workshop.organisation
-    members = selectors.memberships_by_id(organisation=organisation)
+    members = memberships_by_id(organisation=organisation)
     include_facilitator_only = kind == PackKind.FACILITATOR
     versions_by_id = {
         v.pk: v
@@ -123,7 +124,7 @@ def pack_material(*, workshop, kind, contents, single_module=False, today=None):
                 "planned_minutes": snapshot["planned_minutes"],
                 "version": version.number,
                 "content_hash": version.content_hash,
-                "stamp": selectors.agreed_stamp(version=version),
+                "stamp": agreed_stamp(version=version),
                 "sections": sections,
             }
         )

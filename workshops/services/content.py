@@ -1,5 +1,6 @@
 """Writes to workshops, modules and sections."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -7,8 +8,9 @@ from django.utils import timezone
 from workshops.attribution import attribute_new_text, compress, word_change_counts, words
 from workshops.enums import Action
 from workshops.markdown import render_markdown
-from workshops.models import Module, Section, SectionRevision, Workshop
+from workshops.models import Membership, Module, Section, SectionRevision, Workshop
 from workshops.rules import EDIT_CONTENT
+from workshops.scope import organisation_id_of
 
 from .contributions import contribution_record
 from .permissions import require
@@ -26,31 +28,27 @@ class SectionConflict(Exception):
 
 @transaction.atomic
 def workshop_create(*, organisation, title, audience="", description="", actor):
-    require(actor, EDIT_CONTENT, organisation.pk)
+    require(actor, EDIT_CONTENT, organisation)
     workshop = Workshop.objects.create(
         organisation=organisation, title=title, audience=audience, description=description
     )
-    contribution_record(
-        actor=actor, action=Action.WORKSHOP_CREATE, target=workshop, workshop_id=workshop.pk
-    )
+    contribution_record(actor=actor, action=Action.WORKSHOP_CREATE, target=workshop)
     return workshop
 
 
 @transaction.atomic
 def workshop_update(*, workshop, title, audience, description, actor):
-    require(actor, EDIT_CONTENT, workshop.organisation_id)
+    require(actor, EDIT_CONTENT, workshop)
     workshop.title, workshop.audience, workshop.description = title, audience, description
     workshop.save()
-    contribution_record(
-        actor=actor, action=Action.WORKSHOP_EDIT, target=workshop, workshop_id=workshop.pk
-    )
+    contribution_record(actor=actor, action=Action.WORKSHOP_EDIT, target=workshop)
     return workshop
 
 
 @transaction.atomic
 def module_create(*, workshop, title, learning_outcomes="", planned_minutes=30, actor):
     """Add a module at the end of the workshop."""
-    require(actor, EDIT_CONTENT, workshop.organisation_id)
+    require(actor, EDIT_CONTENT, workshop)
     Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
     last = workshop.modules.aggregate(last=Max("position"))["last"]
     module = Module.objects.create(
@@ -60,30 +58,18 @@ def module_create(*, workshop, title, learning_outcomes="", planned_minutes=30, 
         learning_outcomes=learning_outcomes,
         planned_minutes=planned_minutes,
     )
-    contribution_record(
-        actor=actor,
-        action=Action.MODULE_CREATE,
-        target=module,
-        workshop_id=workshop.pk,
-        module_id=module.pk,
-    )
+    contribution_record(actor=actor, action=Action.MODULE_CREATE, target=module)
     return module
 
 
 @transaction.atomic
 def module_update(*, module, title, learning_outcomes, planned_minutes, actor):
-    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, module)
     module.title = title
     module.learning_outcomes = learning_outcomes
     module.planned_minutes = planned_minutes
     module.save()
-    contribution_record(
-        actor=actor,
-        action=Action.MODULE_EDIT,
-        target=module,
-        workshop_id=module.workshop_id,
-        module_id=module.pk,
-    )
+    contribution_record(actor=actor, action=Action.MODULE_EDIT, target=module)
     return module
 
 
@@ -105,45 +91,21 @@ def _move_in(siblings, item, direction):
 @transaction.atomic
 def module_move(*, module, direction, actor):
     """Move a module one place up or down. Returns False, and logs nothing, at either end."""
-    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, module)
     siblings = Module.objects.select_for_update().filter(workshop_id=module.workshop_id)
     if not _move_in(siblings.order_by("position", "pk"), module, direction):
         return False
-    contribution_record(
-        actor=actor,
-        action=Action.MODULE_MOVE,
-        target=module,
-        workshop_id=module.workshop_id,
-        module_id=module.pk,
-    )
+    contribution_record(actor=actor, action=Action.MODULE_MOVE, target=module)
     return True
 
 
 @transaction.atomic
 def module_delete(*, module, actor):
     """Mark a module deleted. Its sections and their history are kept."""
-    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, module)
     module.deleted_at = timezone.now()
     module.save(update_fields=["deleted_at"])
-    contribution_record(
-        actor=actor,
-        action=Action.MODULE_DELETE,
-        target=module,
-        workshop_id=module.workshop_id,
-        module_id=module.pk,
-    )
-
-
-def _section_log(*, actor, action, section, words_added=0, words_removed=0):
-    contribution_record(
-        actor=actor,
-        action=action,
-        target=section,
-        workshop_id=section.module.workshop_id,
-        module_id=section.module_id,
-        words_added=words_added,
-        words_removed=words_removed,
-    )
+    contribution_record(actor=actor, action=Action.MODULE_DELETE, target=module)
 
 
 @transaction.atomic
@@ -159,7 +121,7 @@ def section_create(
     actor,
 ):
     """Add a section at the end of the module, with its first revision."""
-    require(actor, EDIT_CONTENT, module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, module)
     Module.objects.select_for_update().filter(pk=module.pk).first()
     last = module.sections.aggregate(last=Max("position"))["last"]
     section = Section.objects.create(
@@ -183,8 +145,8 @@ def section_create(
         body=body,
         attribution=section.attribution,
     )
-    _section_log(
-        actor=actor, action=Action.SECTION_CREATE, section=section, words_added=len(words(body))
+    contribution_record(
+        actor=actor, action=Action.SECTION_CREATE, target=section, words_added=len(words(body))
     )
     return section
 
@@ -227,8 +189,8 @@ def _section_save_new_version(*, current, body, attribution, actor, action, **fi
     _write_section_version(
         current=current, body=body, attribution=attribution, author=actor, **fields
     )
-    _section_log(
-        actor=actor, action=action, section=current, words_added=added, words_removed=removed
+    contribution_record(
+        actor=actor, action=action, target=current, words_added=added, words_removed=removed
     )
     return current
 
@@ -252,7 +214,7 @@ def section_update(
     show both texts and nothing the person typed is lost. Otherwise bumps the version, keeps a
     revision, credits the new words to the actor and logs the words added and removed.
     """
-    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, section)
     current = _lock_current(section, based_on_version)
     return _section_save_new_version(
         current=current,
@@ -275,7 +237,7 @@ def section_restore(*, section, revision, based_on_version, actor):
     The restored words stay credited to the people who first wrote them: the new version takes
     the earlier revision's attribution, not the actor's.
     """
-    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, section)
     if revision.section_id != section.pk:
         raise ValueError("The revision belongs to another section.")
     current = _lock_current(section, based_on_version)
@@ -292,25 +254,25 @@ def section_restore(*, section, revision, based_on_version, actor):
 @transaction.atomic
 def section_move(*, section, direction, actor):
     """Move a section one place up or down. Returns False, and logs nothing, at either end."""
-    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
-    siblings = Section.objects.select_for_update().filter(module_id=section.module_id)
+    require(actor, EDIT_CONTENT, section)
+    siblings = Section.objects.select_for_update().filter()
     if not _move_in(siblings.order_by("position", "pk"), section, direction):
         return False
-    _section_log(actor=actor, action=Action.SECTION_MOVE, section=section)
+    contribution_record(actor=actor, action=Action.SECTION_MOVE, target=section)
     return True
 
 
 @transaction.atomic
 def section_delete(*, section, actor):
     """Mark a section deleted. Its text and revisions are kept."""
-    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, section)
     section = Section.objects.select_for_update().get(pk=section.pk)
     section.deleted_at = timezone.now()
     section.save(update_fields=["deleted_at"])
-    _section_log(
+    contribution_record(
         actor=actor,
         action=Action.SECTION_DELETE,
-        section=section,
+        target=section,
         words_removed=len(words(section.body)),
     )
 
@@ -318,16 +280,49 @@ def section_delete(*, section, actor):
 @transaction.atomic
 def section_undelete(*, section, actor):
     """Bring back a deleted section, at the end of its module."""
-    require(actor, EDIT_CONTENT, section.module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, section)
     Module.objects.select_for_update().filter(pk=section.module_id).first()
     last = section.module.sections.aggregate(last=Max("position"))["last"]
     section.deleted_at = None
     section.position = 0 if last is None else last + 1
     section.save(update_fields=["deleted_at", "position"])
-    _section_log(
+    contribution_record(
         actor=actor,
         action=Action.SECTION_UNDELETE,
-        section=section,
+        target=section,
         words_added=len(words(section.body)),
     )
+    return section
+
+
+@transaction.atomic
+def section_live_save(*, section_id, base_version, body, attribution, changes, author_id):
+    """Write a live room's text back as the section's next version.
+
+    ``changes`` maps each membership id that typed since the last write-back to its words
+    added and removed: each gets a ``section.live_edit`` log entry; the revision is credited to
+    ``author_id`` and keeps the word-level attribution, so history and balance cover live work.
+    Raises SectionConflict, writing nothing, if the section was saved elsewhere since
+    ``base_version``; the room then merges that text and tries again.
+    """
+    # all_objects: words typed live are saved even if someone deleted the section meanwhile.
+    section = Section.all_objects.select_for_update().select_related("module").get(pk=section_id)
+    if section.version != base_version:
+        raise SectionConflict(section)
+    authors = Membership.objects.in_bulk([author_id, *changes])
+    author = authors.get(author_id)
+    if author is None or author.organisation_id != organisation_id_of(section):
+        raise PermissionDenied
+    _write_section_version(current=section, body=body, attribution=attribution, author=author)
+    for membership_id, counts in changes.items():
+        membership = authors.get(membership_id)
+        if membership is None:
+            continue
+        contribution_record(
+            actor=membership,
+            action=Action.SECTION_LIVE_EDIT,
+            target=section,
+            words_added=counts.words_added,
+            words_removed=counts.words_removed,
+        )
     return section

@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from workshops.models import ContributionEntry, Organisation
+from workshops.scope import workshop_and_module_ids
 
 
 def contribution_record(
@@ -8,16 +9,16 @@ def contribution_record(
     actor,
     action,
     target,
-    workshop_id=None,
-    module_id=None,
-    words_added=0,
-    words_removed=0,
-):
+    words_added: int = 0,
+    words_removed: int = 0,
+) -> ContributionEntry:
     """Append one entry to the organisation's contribution log, chained to the previous one.
 
     Must run inside the caller's transaction, so the entry exists exactly when the change does.
     The organisation row is locked first: appends to one chain are serialised and it never forks.
+    The entry's workshop and module are those the target belongs to.
     """
+    workshop_id, module_id = workshop_and_module_ids(target)
     organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
     entry = ContributionEntry(
         organisation_id=organisation.pk,

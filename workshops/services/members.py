@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from workshops.enums import Action, Role
 from workshops.models import Invitation, Membership, User
+from workshops.outbox import enqueue
 from workshops.rules import MANAGE_MEMBERS
 
 from .contributions import contribution_record
@@ -16,9 +17,7 @@ from .permissions import require
 @transaction.atomic
 def invitation_create(*, organisation, email, role, perspective, is_external=False, actor):
     """Invite a person by email. The email is sent by a task once the invitation is saved."""
-    from workshops.tasks import invitation_email_send
-
-    require(actor, MANAGE_MEMBERS, organisation.pk)
+    require(actor, MANAGE_MEMBERS, organisation)
     email = email.strip().lower()
     if Membership.active.filter(organisation=organisation, user__email=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
@@ -31,7 +30,7 @@ def invitation_create(*, organisation, email, role, perspective, is_external=Fal
         invited_by=actor,
     )
     contribution_record(actor=actor, action=Action.MEMBER_INVITE, target=invitation)
-    transaction.on_commit(lambda: invitation_email_send.delay(invitation.pk))
+    enqueue("invitation_email_send", invitation_id=invitation.pk)
     return invitation
 
 
@@ -86,7 +85,7 @@ def _ensure_a_lead_remains(membership, new_role=None):
 
 @transaction.atomic
 def membership_update(*, membership, role, perspective, is_external, actor):
-    require(actor, MANAGE_MEMBERS, membership.organisation_id)
+    require(actor, MANAGE_MEMBERS, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_a_lead_remains(membership, new_role=role)
     membership.role, membership.perspective, membership.is_external = role, perspective, is_external
@@ -98,7 +97,7 @@ def membership_update(*, membership, role, perspective, is_external, actor):
 @transaction.atomic
 def membership_remove(*, membership, actor):
     """Remove a member. The row stays, so everything they wrote stays credited to them."""
-    require(actor, MANAGE_MEMBERS, membership.organisation_id)
+    require(actor, MANAGE_MEMBERS, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_a_lead_remains(membership)
     membership.removed_at = timezone.now()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from workshops.enums import Action, PackKind, PackState
 from workshops.models import Pack
+from workshops.outbox import enqueue
 from workshops.pdf.assemble import pack_content_key, pack_contents, pack_html, pack_material
 from workshops.pdf.render import render_pdf
 from workshops.rules import VIEW
@@ -27,17 +28,11 @@ from .permissions import require
 logger = logging.getLogger(__name__)
 
 
-def _enqueue(pack):
-    from workshops.tasks import pack_render_task
-
-    transaction.on_commit(lambda: pack_render_task.delay(pack.pk))
-
-
 @transaction.atomic
 def pack_request(*, workshop, kind, module=None, actor):
     """The pack for what is agreed now: the existing one if nothing changed, else a new one,
     queued for rendering after commit. Refused when nothing is agreed yet."""
-    require(actor, VIEW, workshop.organisation_id)
+    require(actor, VIEW, workshop)
     if (kind == PackKind.MODULE_HANDOUT) != (module is not None):
         raise ValueError("A module handout needs a module; other packs must not have one.")
     contents = pack_contents(workshop=workshop, module=module)
@@ -52,7 +47,7 @@ def pack_request(*, workshop, kind, module=None, actor):
             # The file went missing (a restored database, a cleaned disk): make it again.
             pack.state = PackState.QUEUED
             pack.save(update_fields=["state"])
-            _enqueue(pack)
+            enqueue("pack_render_task", pack_id=pack.pk)
         return pack
     try:
         with transaction.atomic():
@@ -67,35 +62,23 @@ def pack_request(*, workshop, kind, module=None, actor):
     except IntegrityError:
         # Someone asked for the same pack at the same moment: theirs is ours.
         return Pack.objects.get(content_key=key)
-    contribution_record(
-        actor=actor,
-        action=Action.PACK_REQUEST,
-        target=pack,
-        workshop_id=workshop.pk,
-        module_id=module.pk if module else None,
-    )
-    _enqueue(pack)
+    contribution_record(actor=actor, action=Action.PACK_REQUEST, target=pack)
+    enqueue("pack_render_task", pack_id=pack.pk)
     return pack
 
 
 @transaction.atomic
 def pack_retry(*, pack, actor):
     """Queue a failed (or abandoned) render again."""
-    require(actor, VIEW, pack.workshop.organisation_id)
+    require(actor, VIEW, pack)
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
     if not pack.can_retry:
         return pack
     pack.state = PackState.QUEUED
     pack.error = ""
     pack.save(update_fields=["state", "error"])
-    contribution_record(
-        actor=actor,
-        action=Action.PACK_RETRY,
-        target=pack,
-        workshop_id=pack.workshop_id,
-        module_id=pack.module_id,
-    )
-    _enqueue(pack)
+    contribution_record(actor=actor, action=Action.PACK_RETRY, target=pack)
+    enqueue("pack_render_task", pack_id=pack.pk)
     return pack
 
 

@@ -21,6 +21,7 @@ from workshops.models import (
     ReviewRound,
 )
 from workshops.models.reviews import content_hash_of
+from workshops.outbox import enqueue
 from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, role_allows
 from workshops.signoff import sign_off_state
 
@@ -56,16 +57,6 @@ def module_snapshot(module):
     }
 
 
-def _log(*, actor, action, target, round):
-    contribution_record(
-        actor=actor,
-        action=action,
-        target=target,
-        workshop_id=round.module.workshop_id,
-        module_id=round.module_id,
-    )
-
-
 def _locked_round(round):
     return (
         ReviewRound.objects.select_for_update().select_related("version", "module").get(pk=round.pk)
@@ -84,10 +75,8 @@ def review_round_open(*, module, reviewers, message="", due_date=None, actor):
     An open round whose reviewers asked for changes is closed as "changes requested" first; any
     other open round must be withdrawn before a new one starts. Emails the reviewers after commit.
     """
-    from workshops.tasks import review_round_opened_notify
-
     organisation_id = module.workshop.organisation_id
-    require(actor, EDIT_CONTENT, organisation_id)
+    require(actor, EDIT_CONTENT, module)
     Module.objects.select_for_update().filter(pk=module.pk).first()
     reviewers = list(reviewers)
     if not reviewers:
@@ -112,7 +101,7 @@ def review_round_open(*, module, reviewers, message="", due_date=None, actor):
         open_round.status = RoundStatus.CHANGES_REQUESTED
         open_round.closed_at = timezone.now()
         open_round.save(update_fields=["status", "closed_at"])
-        _log(actor=actor, action=Action.REVIEW_CLOSE, target=open_round, round=open_round)
+        contribution_record(actor=actor, action=Action.REVIEW_CLOSE, target=open_round)
 
     snapshot = module_snapshot(module)
     if not snapshot["sections"]:
@@ -139,20 +128,20 @@ def review_round_open(*, module, reviewers, message="", due_date=None, actor):
     except IntegrityError:
         raise ValidationError(_("A review round was opened on this module a moment ago.")) from None
     Reviewer.objects.bulk_create(Reviewer(round=round, membership=r) for r in reviewers)
-    _log(actor=actor, action=Action.REVIEW_OPEN, target=round, round=round)
-    transaction.on_commit(lambda: review_round_opened_notify.delay(round.pk))
+    contribution_record(actor=actor, action=Action.REVIEW_OPEN, target=round)
+    enqueue("review_round_opened_notify", round_id=round.pk)
     return round
 
 
 @transaction.atomic
 def review_round_withdraw(*, round, actor):
-    require(actor, EDIT_CONTENT, round.module.workshop.organisation_id)
+    require(actor, EDIT_CONTENT, round)
     round = _locked_round(round)
     _require_open(round)
     round.status = RoundStatus.WITHDRAWN
     round.closed_at = timezone.now()
     round.save(update_fields=["status", "closed_at"])
-    _log(actor=actor, action=Action.REVIEW_WITHDRAW, target=round, round=round)
+    contribution_record(actor=actor, action=Action.REVIEW_WITHDRAW, target=round)
     return round
 
 
@@ -163,9 +152,7 @@ def review_decide(*, round, kind, content_hash, reason="", actor):
     The decision names the hash of the version the reviewer read: a stale hash is refused, so an
     approval can only ever be for the exact words frozen in this round.
     """
-    from workshops.tasks import module_agreed_notify, review_decision_notify
-
-    require(actor, SIGN_OFF, round.module.workshop.organisation_id)
+    require(actor, SIGN_OFF, round)
     round = _locked_round(round)
     _require_open(round)
     if not round.reviewers.filter(membership=actor).exists():
@@ -192,10 +179,10 @@ def review_decide(*, round, kind, content_hash, reason="", actor):
     action = (
         Action.REVIEW_APPROVE if kind == DecisionKind.APPROVE else Action.REVIEW_REQUEST_CHANGES
     )
-    _log(actor=actor, action=action, target=decision, round=round)
-    transaction.on_commit(lambda: review_decision_notify.delay(decision.pk))
+    contribution_record(actor=actor, action=action, target=decision)
+    enqueue("review_decision_notify", decision_id=decision.pk)
     if _agree_if_signed_off(round, actor=actor):
-        transaction.on_commit(lambda: module_agreed_notify.delay(round.pk))
+        enqueue("module_agreed_notify", round_id=round.pk)
     return decision
 
 
@@ -219,16 +206,14 @@ def _agree_if_signed_off(round, *, actor):
     round.save(update_fields=["status", "closed_at"])
     ModuleVersion.objects.filter(pk=round.version_id).update(agreed_at=now)
     Module.all_objects.filter(pk=round.module_id).update(agreed_version=round.version_id)
-    _log(actor=actor, action=Action.REVIEW_AGREED, target=round, round=round)
+    contribution_record(actor=actor, action=Action.REVIEW_AGREED, target=round)
     return True
 
 
 @transaction.atomic
 def comment_add(*, round, body, section_id=None, quote="", parent=None, actor):
     """Comment on a section of the frozen version, or reply to a comment. Emails the authors."""
-    from workshops.tasks import comment_notify
-
-    require(actor, COMMENT, round.module.workshop.organisation_id)
+    require(actor, COMMENT, round)
     round = _locked_round(round)
     _require_open(round)
     body = body.strip()
@@ -250,15 +235,15 @@ def comment_add(*, round, body, section_id=None, quote="", parent=None, actor):
         quote=quote.strip(),
         body=body,
     )
-    _log(actor=actor, action=Action.REVIEW_COMMENT, target=comment, round=round)
-    transaction.on_commit(lambda: comment_notify.delay(comment.pk))
+    contribution_record(actor=actor, action=Action.REVIEW_COMMENT, target=comment)
+    enqueue("comment_notify", comment_id=comment.pk)
     return comment
 
 
 @transaction.atomic
 def comment_set_resolved(*, comment, resolved, actor):
     """Resolve a comment thread, or reopen it."""
-    require(actor, COMMENT, comment.module.workshop.organisation_id)
+    require(actor, COMMENT, comment)
     comment = Comment.objects.select_for_update().select_related("round__module").get(pk=comment.pk)
     if comment.is_resolved == resolved:
         return comment
@@ -266,5 +251,5 @@ def comment_set_resolved(*, comment, resolved, actor):
     comment.resolved_by = actor if resolved else None
     comment.save(update_fields=["resolved_at", "resolved_by"])
     action = Action.REVIEW_RESOLVE if resolved else Action.REVIEW_REOPEN
-    _log(actor=actor, action=action, target=comment, round=comment.round)
+    contribution_record(actor=actor, action=action, target=comment)
     return comment

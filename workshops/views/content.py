@@ -6,11 +6,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workshops import selectors
 from workshops.attribution import word_diff
-from workshops.forms import ModuleForm, MoveForm, PreviewForm, SectionForm, WorkshopForm
+from workshops.forms.content import ModuleForm, MoveForm, PreviewForm, SectionForm, WorkshopForm
 from workshops.markdown import render_markdown
 from workshops.rules import EDIT_CONTENT, VIEW
+from workshops.selectors.content import (
+    module_get,
+    module_sections,
+    section_get,
+    workshop_get,
+    workshop_list,
+    workshop_modules,
+)
+from workshops.selectors.contributions import module_balance, workshop_balance
+from workshops.selectors.members import memberships_by_id, organisation_get
+from workshops.selectors.reviews import agreed_stamp, open_round
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
 
@@ -20,12 +30,12 @@ from .base import ScopedView, is_htmx
 class WorkshopListView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.organisation_get)
+    scope = staticmethod(organisation_get)
     pk_url_kwarg = "org_id"
 
     def get(self, request, org_id):
         context = self.get_context_data(
-            workshops=selectors.workshop_list(user=request.user, organisation=self.object)
+            workshops=workshop_list(user=request.user, organisation=self.object)
         )
         return render(request, "workshops/workshop_list.html", context)
 
@@ -33,7 +43,7 @@ class WorkshopListView(ScopedView):
 class WorkshopCreateView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.organisation_get)
+    scope = staticmethod(organisation_get)
     pk_url_kwarg = "org_id"
 
     def get(self, request, org_id):
@@ -57,7 +67,7 @@ class WorkshopCreateView(ScopedView):
 class WorkshopDetailView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.workshop_get)
+    scope = staticmethod(workshop_get)
 
     def get(self, request, pk):
         context = self.get_context_data(workshop=self.object, **_workshop_modules(self.object))
@@ -66,9 +76,9 @@ class WorkshopDetailView(ScopedView):
 
 def _workshop_modules(workshop):
     """The workshop's modules, each carrying its balance of lived and learned experience."""
-    memberships = selectors.memberships_by_id(organisation=workshop.organisation)
-    per_module, whole = selectors.workshop_balance(workshop=workshop, memberships=memberships)
-    modules = list(selectors.workshop_modules(workshop=workshop))
+    memberships = memberships_by_id(organisation=workshop.organisation)
+    per_module, whole = workshop_balance(workshop=workshop, memberships=memberships)
+    modules = list(workshop_modules(workshop=workshop))
     for module in modules:
         module.balance = per_module.get(module.pk)
     return {"modules": modules, "balance": whole, "balance_people": whole.people(memberships)}
@@ -77,7 +87,7 @@ def _workshop_modules(workshop):
 class WorkshopEditView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.workshop_get)
+    scope = staticmethod(workshop_get)
 
     def get(self, request, pk):
         workshop = self.object
@@ -104,7 +114,7 @@ class WorkshopEditView(ScopedView):
 class ModuleCreateView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.workshop_get)
+    scope = staticmethod(workshop_get)
 
     def get(self, request, pk):
         return self._render(ModuleForm(initial={"planned_minutes": 30}))
@@ -129,12 +139,12 @@ class ModuleCreateView(ScopedView):
 class ModuleDetailView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def get(self, request, pk):
-        sections = list(selectors.module_sections(module=self.object))
-        memberships = selectors.memberships_by_id(organisation=self.organisation)
-        balance = selectors.module_balance(
+        sections = list(module_sections(module=self.object))
+        memberships = memberships_by_id(organisation=self.organisation)
+        balance = module_balance(
             module=self.object, sections=sections, memberships=memberships
         )
         context = self.get_context_data(
@@ -143,8 +153,8 @@ class ModuleDetailView(ScopedView):
             sections=sections,
             balance=balance,
             balance_people=balance.people(memberships),
-            open_round=selectors.open_round(module=self.object),
-            stamp=selectors.agreed_stamp(version=self.object.agreed_version),
+            open_round=open_round(module=self.object),
+            stamp=agreed_stamp(version=self.object.agreed_version),
         )
         return render(request, "workshops/module_detail.html", context)
 
@@ -152,7 +162,7 @@ class ModuleDetailView(ScopedView):
 class ModuleEditView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def get(self, request, pk):
         initial = {field: getattr(self.object, field) for field in ModuleForm.base_fields}
@@ -182,7 +192,7 @@ class ModuleEditView(ScopedView):
 class ModuleDeleteView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def get(self, request, pk):
         context = self.get_context_data(
@@ -205,7 +215,7 @@ class ModuleMoveView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def post(self, request, pk):
         form = MoveForm(request.POST)
@@ -223,7 +233,7 @@ class ModuleMoveView(ScopedView):
 class SectionCreateView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def get(self, request, pk):
         return self._render(SectionForm(initial={"audience": "everyone"}))
@@ -252,7 +262,7 @@ class SectionCreateView(ScopedView):
 class SectionEditView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.section_get)
+    scope = staticmethod(section_get)
 
     def get(self, request, pk):
         section = self.object
@@ -321,7 +331,7 @@ class SectionEditView(ScopedView):
 class SectionDeleteView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.section_get)
+    scope = staticmethod(section_get)
 
     def get(self, request, pk):
         context = self.get_context_data(
@@ -344,7 +354,7 @@ class SectionMoveView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
-    scope = staticmethod(selectors.section_get)
+    scope = staticmethod(section_get)
 
     def post(self, request, pk):
         form = MoveForm(request.POST)
@@ -357,7 +367,7 @@ class SectionMoveView(ScopedView):
             context = self.get_context_data(
                 module=module,
                 workshop=module.workshop,
-                sections=selectors.module_sections(module=module),
+                sections=module_sections(module=module),
             )
             return render(request, "partials/section_list.html", context)
         return redirect(module)

@@ -4,10 +4,19 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from workshops import selectors
 from workshops.attribution import attributed_segments, word_diff, words_by_author
-from workshops.forms import CompareForm, RestoreForm
+from workshops.forms.content import RestoreForm
+from workshops.forms.reviews import CompareForm
 from workshops.rules import EDIT_CONTENT, VIEW
+from workshops.selectors.content import (
+    deleted_section_get,
+    deleted_sections,
+    module_get,
+    revision_get,
+    section_get,
+    section_revisions,
+)
+from workshops.selectors.members import memberships_by_id
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
 
@@ -18,7 +27,7 @@ AUTHOR_STYLES = 8
 
 
 class SectionScopedView(ScopedView):
-    scope = staticmethod(selectors.section_get)
+    scope = staticmethod(section_get)
 
     def get_context_data(self, **kwargs):
         section = self.object
@@ -31,7 +40,7 @@ class SectionHistoryView(SectionScopedView):
     permission = VIEW
 
     def get(self, request, pk):
-        revisions = list(selectors.section_revisions(section=self.object))
+        revisions = list(section_revisions(section=self.object))
         context = self.get_context_data(
             revisions=revisions,
             compare_form=CompareForm(
@@ -54,8 +63,8 @@ class SectionCompareView(SectionScopedView):
         if not form.is_valid():
             context = self.get_context_data(compare_form=form)
             return render(request, "workshops/section_compare.html", context, status=400)
-        old = selectors.revision_get(section=self.object, version=form.cleaned_data["old"])
-        new = selectors.revision_get(section=self.object, version=form.cleaned_data["new"])
+        old = revision_get(section=self.object, version=form.cleaned_data["old"])
+        new = revision_get(section=self.object, version=form.cleaned_data["new"])
         context = self.get_context_data(
             compare_form=form,
             old=old,
@@ -70,7 +79,7 @@ class SectionRestoreView(SectionScopedView):
     permission = EDIT_CONTENT
 
     def get(self, request, pk, version):
-        revision = selectors.revision_get(section=self.object, version=version)
+        revision = revision_get(section=self.object, version=version)
         context = self.get_context_data(
             revision=revision,
             diff=word_diff(self.object.body, revision.body),
@@ -79,7 +88,7 @@ class SectionRestoreView(SectionScopedView):
         return render(request, "workshops/section_restore.html", context)
 
     def post(self, request, pk, version):
-        revision = selectors.revision_get(section=self.object, version=version)
+        revision = revision_get(section=self.object, version=version)
         form = RestoreForm(request.POST)
         if not form.is_valid():
             return redirect("section_history", pk=pk)
@@ -114,7 +123,7 @@ class SectionAuthorsView(SectionScopedView):
 
     def get(self, request, pk):
         section = self.object
-        members = selectors.memberships_by_id(organisation=self.organisation)
+        members = memberships_by_id(organisation=self.organisation)
         totals = words_by_author(section.attribution)
         total_words = sum(totals.values()) or 1
         order = sorted(totals, key=lambda pk: -totals[pk])
@@ -167,13 +176,13 @@ def _legend_key(index):
 class DeletedSectionsView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def get(self, request, pk):
         context = self.get_context_data(
             module=self.object,
             workshop=self.object.workshop,
-            deleted=selectors.deleted_sections(module=self.object),
+            deleted=deleted_sections(module=self.object),
         )
         return render(request, "workshops/deleted_sections.html", context)
 
@@ -182,7 +191,7 @@ class SectionUndeleteView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
 
-    scope = staticmethod(selectors.deleted_section_get)
+    scope = staticmethod(deleted_section_get)
 
     def post(self, request, pk):
         section = content_services.section_undelete(section=self.object, actor=self.membership)

@@ -9,10 +9,11 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from workshops import selectors
 from workshops.enums import Action
-from workshops.forms import ContributionLogFilterForm
+from workshops.forms.contributions import ContributionLogFilterForm
 from workshops.rules import VIEW_LOG
+from workshops.selectors.contributions import contribution_log, organisation_modules
+from workshops.selectors.members import memberships_by_id
 
 from .members import OrganisationScopedView
 
@@ -24,11 +25,11 @@ class ContributionLogMixin(OrganisationScopedView):
     permission = VIEW_LOG
 
     def filtered_entries(self):
-        self.members = selectors.memberships_by_id(organisation=self.object)
+        self.members = memberships_by_id(organisation=self.object)
         self.filter_form = ContributionLogFilterForm(
             self.request.GET or None,
             memberships=sorted(self.members.values(), key=lambda m: m.user.full_name),
-            modules=selectors.organisation_modules(organisation=self.object),
+            modules=organisation_modules(organisation=self.object),
         )
         filters = {}
         if self.filter_form.is_valid():
@@ -40,7 +41,7 @@ class ContributionLogMixin(OrganisationScopedView):
                 "date_from": data["date_from"],
                 "date_to": data["date_to"],
             }
-        return selectors.contribution_log(organisation=self.object, **filters)
+        return contribution_log(organisation=self.object, **filters)
 
 
 class ContributionLogView(ContributionLogMixin):

@@ -9,8 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workshops import selectors
-from workshops.forms import (
+from workshops.forms.members import (
     AcceptInvitationForm,
     CreditPreferenceForm,
     InvitationForm,
@@ -18,6 +17,14 @@ from workshops.forms import (
 )
 from workshops.models import Invitation
 from workshops.rules import MANAGE_MEMBERS, VIEW, can
+from workshops.selectors.members import (
+    membership_get,
+    memberships_for_user,
+    organisation_get,
+    organisation_members,
+    pending_invitations,
+    user_exists,
+)
 from workshops.services import members as member_services
 
 from .base import CURRENT_ORGANISATION_SESSION_KEY, ScopedView, add_service_errors
@@ -26,7 +33,7 @@ from .base import CURRENT_ORGANISATION_SESSION_KEY, ScopedView, add_service_erro
 @login_required
 def home(request):
     """Open the organisation the person used last, or their first one."""
-    memberships = list(selectors.memberships_for_user(request.user))
+    memberships = list(memberships_for_user(request.user))
     if not memberships:
         return render(request, "workshops/no_organisation.html")
     current_id = request.session.get(CURRENT_ORGANISATION_SESSION_KEY)
@@ -37,7 +44,7 @@ def home(request):
 @login_required
 @require_POST
 def organisation_switch(request):
-    organisation = selectors.organisation_get(user=request.user, pk=request.POST.get("org_id"))
+    organisation = organisation_get(user=request.user, pk=request.POST.get("org_id"))
     request.session[CURRENT_ORGANISATION_SESSION_KEY] = organisation.pk
     return redirect(organisation)
 
@@ -52,7 +59,7 @@ def _members_url(view):
 
 
 class OrganisationScopedView(ScopedView):
-    scope = staticmethod(selectors.organisation_get)
+    scope = staticmethod(organisation_get)
     pk_url_kwarg = "org_id"
 
 
@@ -62,9 +69,9 @@ class MemberListView(OrganisationScopedView):
     def get(self, request, org_id):
         invitations = []
         if can(request.user, MANAGE_MEMBERS, self.object):
-            invitations = selectors.pending_invitations(organisation=self.object)
+            invitations = pending_invitations(organisation=self.object)
         context = self.get_context_data(
-            members=selectors.organisation_members(organisation=self.object),
+            members=organisation_members(organisation=self.object),
             invitations=invitations,
         )
         return render(request, "workshops/member_list.html", context)
@@ -97,7 +104,7 @@ class MemberEditView(OrganisationScopedView):
     permission = MANAGE_MEMBERS
 
     def get(self, request, org_id, pk):
-        member = selectors.membership_get(organisation=self.object, pk=pk)
+        member = membership_get(organisation=self.object, pk=pk)
         form = MembershipForm(
             initial={
                 "role": member.role,
@@ -108,7 +115,7 @@ class MemberEditView(OrganisationScopedView):
         return _form_page(self, form, _("Change %(name)s's role") % {"name": member.user})
 
     def post(self, request, org_id, pk):
-        member = selectors.membership_get(organisation=self.object, pk=pk)
+        member = membership_get(organisation=self.object, pk=pk)
         form = MembershipForm(request.POST)
         if form.is_valid():
             try:
@@ -128,12 +135,12 @@ class MemberRemoveView(OrganisationScopedView):
     permission = MANAGE_MEMBERS
 
     def get(self, request, org_id, pk):
-        member = selectors.membership_get(organisation=self.object, pk=pk)
+        member = membership_get(organisation=self.object, pk=pk)
         context = self.get_context_data(member=member)
         return render(request, "workshops/member_remove.html", context)
 
     def post(self, request, org_id, pk):
-        member = selectors.membership_get(organisation=self.object, pk=pk)
+        member = membership_get(organisation=self.object, pk=pk)
         try:
             member_services.membership_remove(membership=member, actor=self.membership)
         except ValidationError as error:
@@ -182,7 +189,7 @@ def invitation_accept(request, token):
             {"invitation": invitation},
             status=403,
         )
-    existing_account = user is None and selectors.user_exists(email=invitation.email)
+    existing_account = user is None and user_exists(email=invitation.email)
     form = None
     if request.method == "POST":
         if user is not None:

@@ -6,11 +6,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from workshops import selectors
 from workshops.enums import PackKind
-from workshops.forms import PackRequestForm
+from workshops.forms.packs import PackRequestForm
 from workshops.pdf.assemble import contents_of, pack_content_key
 from workshops.rules import VIEW
+from workshops.selectors.content import workshop_get
+from workshops.selectors.packs import pack_get, workshop_packs
 from workshops.services import packs as pack_services
 
 from .base import ScopedView, is_htmx
@@ -39,12 +40,12 @@ def _current_keys(workshop, modules):
 class WorkshopPacksView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.workshop_get)
+    scope = staticmethod(workshop_get)
 
     def get(self, request, pk, form=None, status=200):
         workshop = self.object
         modules = list(workshop.modules.select_related("agreed_version").order_by("position", "pk"))
-        packs = list(selectors.workshop_packs(workshop=workshop))
+        packs = list(workshop_packs(workshop=workshop))
         keys = _current_keys(workshop, modules)
         for pack in packs:
             pack.is_out_of_date = keys.get((pack.kind, pack.module_id)) != pack.content_key
@@ -82,7 +83,7 @@ class PackRequestView(WorkshopPacksView):
 class PackScopedView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.pack_get)
+    scope = staticmethod(pack_get)
 
 
 class PackDetailView(PackScopedView):

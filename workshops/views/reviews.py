@@ -7,15 +7,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from workshops import selectors
-from workshops.forms import (
-    CommentForm,
-    CompareForm,
-    DecisionForm,
-    NotificationPreferenceForm,
-    ReviewRoundOpenForm,
-)
+from workshops.forms.members import NotificationPreferenceForm
+from workshops.forms.reviews import CommentForm, CompareForm, DecisionForm, ReviewRoundOpenForm
 from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, VIEW, can
+from workshops.selectors.content import module_get
+from workshops.selectors.reviews import (
+    agreed_stamp,
+    comment_get,
+    module_rounds,
+    module_version_get,
+    open_round,
+    previous_version_for_round,
+    review_candidates,
+    review_round_get,
+    round_comments,
+    version_comparison,
+)
 from workshops.services import accounts as account_services
 from workshops.services import reviews as review_services
 
@@ -25,10 +32,10 @@ from .base import ScopedView, add_service_errors
 class ReviewRoundOpenView(ScopedView):
     permission = EDIT_CONTENT
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def _form(self, data=None):
-        candidates = selectors.review_candidates(organisation=self.organisation)
+        candidates = review_candidates(organisation=self.organisation)
         return ReviewRoundOpenForm(data, candidates=candidates)
 
     def get(self, request, pk):
@@ -59,13 +66,13 @@ class ReviewRoundOpenView(ScopedView):
             module=self.object,
             workshop=self.object.workshop,
             back=self.object,
-            open_round=selectors.open_round(module=self.object),
+            open_round=open_round(module=self.object),
         )
         return render(self.request, "workshops/review_open.html", context, status=status)
 
 
 class RoundScopedView(ScopedView):
-    scope = staticmethod(selectors.review_round_get)
+    scope = staticmethod(review_round_get)
 
     def get_context_data(self, **kwargs):
         round = self.object
@@ -79,8 +86,8 @@ class ReviewRoundDetailView(RoundScopedView):
 
     def get(self, request, pk, decision_form=None, comment_form=None, status=200):
         round = self.object
-        previous = selectors.previous_version_for_round(round=round)
-        threads = selectors.round_comments(module=round.module)
+        previous = previous_version_for_round(round=round)
+        threads = round_comments(module=round.module)
         decisions = {d.membership_id: d for d in round.decisions.all()}
         reviewers = list(round.reviewers.select_related("membership__user"))
         for reviewer in reviewers:
@@ -90,7 +97,7 @@ class ReviewRoundDetailView(RoundScopedView):
         if previous is not None:
             changes = {
                 row["id"]: row
-                for row in selectors.version_comparison(old=previous, new=round.version)
+                for row in version_comparison(old=previous, new=round.version)
             }
         sections = [
             {
@@ -125,7 +132,7 @@ class ReviewRoundDetailView(RoundScopedView):
             ),
             comment_form=comment_form or CommentForm(),
             my_decision=my_decision,
-            stamp=selectors.agreed_stamp(version=round.version),
+            stamp=agreed_stamp(version=round.version),
         )
         return render(request, "workshops/review_round.html", context, status=status)
 
@@ -187,7 +194,7 @@ class CommentAddView(ReviewRoundDetailView):
             data = form.cleaned_data
             parent = None
             if data["parent_id"]:
-                parent = selectors.comment_get(user=request.user, pk=data["parent_id"])
+                parent = comment_get(user=request.user, pk=data["parent_id"])
             try:
                 comment = review_services.comment_add(
                     round=self.object,
@@ -209,7 +216,7 @@ class CommentResolveView(ScopedView):
     permission = COMMENT
     http_method_names = ["post"]
 
-    scope = staticmethod(selectors.comment_get)
+    scope = staticmethod(comment_get)
 
     def post(self, request, pk):
         resolved = request.POST.get("resolved") == "1"
@@ -225,21 +232,21 @@ class ModuleRoundsView(ScopedView):
 
     permission = VIEW
 
-    scope = staticmethod(selectors.module_get)
+    scope = staticmethod(module_get)
 
     def get(self, request, pk):
         module = self.object
-        rounds = list(selectors.module_rounds(module=module))
+        rounds = list(module_rounds(module=module))
         numbers = [r.version.number for r in rounds]
         form = CompareForm(request.GET or None, versions=numbers)
         comparison = None
         if request.GET and form.is_valid():
-            old = selectors.module_version_get(module=module, number=form.cleaned_data["old"])
-            new = selectors.module_version_get(module=module, number=form.cleaned_data["new"])
+            old = module_version_get(module=module, number=form.cleaned_data["old"])
+            new = module_version_get(module=module, number=form.cleaned_data["new"])
             comparison = {
                 "old": old,
                 "new": new,
-                "rows": selectors.version_comparison(old=old, new=new),
+                "rows": version_comparison(old=old, new=new),
             }
         context = self.get_context_data(
             module=module,

@@ -11,21 +11,28 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshops import selectors
 from workshops.enums import Payment, TimeActivity
 from workshops.financial_year import (
     financial_year_bounds,
     financial_year_label,
     financial_year_of,
 )
-from workshops.forms import (
-    ConfirmSessionTimeForm,
-    SessionForm,
-    SessionRecordForm,
-    TimeEntryForm,
-)
+from workshops.forms.sessions import ConfirmSessionTimeForm, SessionForm, SessionRecordForm
+from workshops.forms.time import TimeEntryForm
 from workshops.rules import EDIT_CONTENT, MANAGE_MEMBERS, VIEW, can, can_write_live
+from workshops.selectors.content import workshop_get
+from workshops.selectors.members import memberships_by_id, organisation_members
+from workshops.selectors.sessions import (
+    attendance_minutes,
+    live_section_get,
+    session_agenda_sections,
+    session_get,
+    session_present,
+    workshop_sessions,
+)
+from workshops.selectors.time import time_entries
 from workshops.services import sessions as session_services
+from workshops.services import time as time_services
 
 from .base import ScopedView, add_service_errors
 from .log import csv_safe
@@ -35,21 +42,21 @@ from .members import OrganisationScopedView
 class WorkshopSessionsView(ScopedView):
     permission = VIEW
 
-    scope = staticmethod(selectors.workshop_get)
+    scope = staticmethod(workshop_get)
 
     def _form(self, data=None):
         workshop = self.object
         return SessionForm(
             data,
             modules=list(workshop.modules.order_by("position")),
-            members=list(selectors.organisation_members(organisation=self.organisation)),
+            members=list(organisation_members(organisation=self.organisation)),
             initial={"facilitator": self.membership.pk},
         )
 
     def get(self, request, pk, form=None, status=200):
         context = self.get_context_data(
             workshop=self.object,
-            sessions=selectors.workshop_sessions(workshop=self.object),
+            sessions=workshop_sessions(workshop=self.object),
             form=form or self._form(),
         )
         return render(request, "workshops/sessions.html", context, status=status)
@@ -72,7 +79,7 @@ class WorkshopSessionsView(ScopedView):
 
 
 class SessionScopedView(ScopedView):
-    scope = staticmethod(selectors.session_get)
+    scope = staticmethod(session_get)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -85,12 +92,12 @@ class SessionDetailView(SessionScopedView):
 
     def get(self, request, pk, record_form=None, status=200):
         session = self.object
-        minutes = selectors.attendance_minutes(session=session)
-        members = selectors.memberships_by_id(organisation=self.organisation)
+        minutes = attendance_minutes(session=session)
+        members = memberships_by_id(organisation=self.organisation)
         confirmed = set(session.time_entries.values_list("membership_id", flat=True))
         context = self.get_context_data(
-            agenda=selectors.session_agenda_sections(session=session),
-            present=selectors.session_present(session=session),
+            agenda=session_agenda_sections(session=session),
+            present=session_present(session=session),
             attendance=[
                 {"member": members[pk], "minutes": m, "confirmed": pk in confirmed}
                 for pk, m in sorted(
@@ -121,7 +128,7 @@ class SessionPresenceView(SessionScopedView):
     permission = VIEW
 
     def get(self, request, pk):
-        context = self.get_context_data(present=selectors.session_present(session=self.object))
+        context = self.get_context_data(present=session_present(session=self.object))
         return render(request, "partials/presence.html", context)
 
 
@@ -168,7 +175,7 @@ class SessionConfirmTimeView(SessionScopedView):
         form = ConfirmSessionTimeForm(request.POST)
         if form.is_valid():
             try:
-                session_services.time_entry_create(
+                time_services.time_entry_create(
                     membership=self.membership,
                     date=timezone.localdate(self.object.starts_at),
                     minutes=form.cleaned_data["minutes"],
@@ -192,7 +199,7 @@ class LiveSectionView(SessionScopedView):
     permission = VIEW
 
     def get(self, request, pk, section_id):
-        section = selectors.live_section_get(user=request.user, session=self.object, pk=section_id)
+        section = live_section_get(user=request.user, session=self.object, pk=section_id)
         can_write = can_write_live(request.user, self.object, section)
         scheme = "wss" if request.is_secure() else "ws"
         context = self.get_context_data(
@@ -200,7 +207,7 @@ class LiveSectionView(SessionScopedView):
             module=section.module,
             can_write=can_write,
             ws_url=f"{scheme}://{request.get_host()}/ws/live/sessions/{self.object.pk}/sections/{section.pk}",
-            present=selectors.session_present(session=self.object),
+            present=session_present(session=self.object),
         )
         return render(request, "workshops/live_section.html", context)
 
@@ -215,7 +222,7 @@ class TimeRecordsView(OrganisationScopedView):
 
     def get(self, request, org_id, form=None, status=200):
         everyone = can(request.user, MANAGE_MEMBERS, self.object)
-        entries = selectors.time_entries(
+        entries = time_entries(
             organisation=self.object, membership=None if everyone else self.membership
         )
         page = Paginator(entries, TIME_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -234,7 +241,7 @@ class TimeRecordsView(OrganisationScopedView):
         form = TimeEntryForm(request.POST)
         if not form.is_valid():
             return self.get(request, org_id, form=form, status=400)
-        session_services.time_entry_create(
+        time_services.time_entry_create(
             membership=self.membership, actor=self.membership, **form.cleaned_data
         )
         messages.success(request, _("Time recorded. Thank you."))
@@ -255,7 +262,7 @@ class TimeRecordsCsvView(OrganisationScopedView):
             raise Http404
         start, end = financial_year_bounds(year)
         rows = (
-            selectors.time_entries(organisation=self.object, start=start, end=end)
+            time_entries(organisation=self.object, start=start, end=end)
             .order_by()
             .values(
                 "membership__user__full_name",

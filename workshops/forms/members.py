@@ -1,0 +1,80 @@
+"""Forms for invitations, memberships and a person's own settings."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from workshops.enums import (
+    CreditPreference,
+    Perspective,
+    Role,
+)
+
+from .base import CrispyForm
+
+
+class InvitationForm(CrispyForm):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CO_TRAINER)
+    perspective = forms.ChoiceField(
+        label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect
+    )
+    is_external = forms.BooleanField(
+        label=_("External to the organisation"),
+        required=False,
+        help_text=_("For example a PBS practitioner from another service."),
+    )
+
+
+class MembershipForm(CrispyForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    perspective = forms.ChoiceField(
+        label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect
+    )
+    is_external = forms.BooleanField(label=_("External to the organisation"), required=False)
+
+
+class CreditPreferenceForm(CrispyForm):
+    credit_preference = forms.ChoiceField(
+        label=_("How should we credit your work?"),
+        choices=CreditPreference.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class AcceptInvitationForm(CrispyForm):
+    full_name = forms.CharField(label=_("Your full name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("What should we call you?"),
+        max_length=75,
+        help_text=_("Used when you choose to be credited by first name."),
+    )
+    password1 = forms.CharField(
+        label=_("Choose a password"), strip=False, widget=forms.PasswordInput
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"), strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are different."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class NotificationPreferenceForm(CrispyForm):
+    email_notifications = forms.BooleanField(
+        label=_("Send me emails about reviews"),
+        required=False,
+        help_text=_(
+            "When a round opens for you, a decision or comment arrives on your work, "
+            "or a module you worked on is agreed."
+        ),
+    )
