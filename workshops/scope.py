@@ -57,5 +57,19 @@ def workshop_and_module_ids(obj) -> tuple[int | None, int | None]:
     return None, None
 
 
+def containers_of(obj) -> dict:
+    """The workshop and module objects an object is part of (itself included), by name: for
+    breadcrumbs and headings. Uses the relations the selectors already loaded."""
+    found = {}
+    while not _is(obj, "organisation"):
+        name = obj._meta.model_name
+        if name in ("workshop", "module"):
+            found.setdefault(name, obj)
+        if hasattr(obj, "organisation_id"):
+            break
+        obj = _parent(obj)
+    return found
+
+
 def scope_of(obj) -> Scope:
     return Scope(organisation_id_of(obj), *workshop_and_module_ids(obj))

@@ -37,9 +37,22 @@ class CleanTextMixin:
         return cleaned
 
 
-class CrispyForm(CleanTextMixin, forms.Form):
+class CrispyLayoutMixin:
+    """Fields laid out by crispy-forms inside the page's own <form> (which has the CSRF token)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class CrispyForm(CleanTextMixin, CrispyLayoutMixin, forms.Form):
+    pass
+
+
+class CrispyModelForm(CleanTextMixin, CrispyLayoutMixin, forms.ModelForm):
+    """A form whose fields, labels and help texts come from its model.
+
+    Views pass the data on to a service, never ``save()`` it: every write goes through one.
+    """

@@ -5,61 +5,30 @@ from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from workshops.enums import (
-    SectionAudience,
-    SectionKind,
-    SourceTag,
-)
+from workshops.enums import SourceTag
+from workshops.models import Module, Section, Workshop
 
-from .base import CleanTextMixin, CrispyForm
+from .base import CleanTextMixin, CrispyModelForm
 
 
-class WorkshopForm(CrispyForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    audience = forms.CharField(
-        label=_("Who it is for"),
-        max_length=300,
-        required=False,
-        help_text=_("For example: family carers of children with a learning disability."),
-    )
-    description = forms.CharField(
-        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea({"rows": 4})
-    )
+class WorkshopForm(CrispyModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "audience", "description"]
+        widgets = {"description": forms.Textarea({"rows": 4})}
 
 
-class ModuleForm(CrispyForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    learning_outcomes = forms.CharField(
-        label=_("Learning outcomes"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea({"rows": 4}),
-        help_text=_("What attendees will know or be able to do afterwards, one per line."),
-    )
+class ModuleForm(CrispyModelForm):
+    # Declared for its max attribute in the page; the model's validator says the same.
     planned_minutes = forms.IntegerField(label=_("Planned minutes"), min_value=0, max_value=600)
 
+    class Meta:
+        model = Module
+        fields = ["title", "learning_outcomes", "planned_minutes"]
+        widgets = {"learning_outcomes": forms.Textarea({"rows": 4})}
 
-class SectionForm(CrispyForm):
-    title = forms.CharField(label=_("Heading"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind of section"), choices=SectionKind.choices)
-    body = forms.CharField(
-        label=_("Text"),
-        required=False,
-        max_length=settings.SECTION_BODY_MAX_CHARS,
-        widget=forms.Textarea({"rows": 16, "class": "font-monospace", "spellcheck": "true"}),
-    )
-    audience = forms.ChoiceField(
-        label=_("Who sees it"), choices=SectionAudience.choices, widget=forms.RadioSelect
-    )
-    content_note = forms.CharField(
-        label=_("Content note (optional)"),
-        max_length=300,
-        required=False,
-        help_text=_(
-            "A gentle warning shown before distressing material, for example: "
-            "“This story describes a hospital admission.”"
-        ),
-    )
+
+class SectionForm(CrispyModelForm):
     source_tags = forms.MultipleChoiceField(
         label=_("Where this comes from"),
         choices=SourceTag.choices,
@@ -76,6 +45,15 @@ class SectionForm(CrispyForm):
         if value.isascii() and value.isdigit() and 1 <= int(value) < 2**31:
             return int(value)
         return None
+
+    class Meta:
+        model = Section
+        fields = ["title", "kind", "body", "audience", "content_note", "source_tags"]
+        labels = {"kind": _("Kind of section"), "content_note": _("Content note (optional)")}
+        widgets = {
+            "body": forms.Textarea({"rows": 16, "class": "font-monospace", "spellcheck": "true"}),
+            "audience": forms.RadioSelect,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

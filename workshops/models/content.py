@@ -9,6 +9,11 @@ from workshops.enums import SectionAudience, SectionKind, SourceTag
 from .base import SoftDeleteModel, TimestampedModel
 
 
+def learning_outcome_lines(text: str) -> list[str]:
+    """Learning outcomes are written one per line, perhaps as a markdown list: the outcomes."""
+    return [line.strip(" -*\t") for line in text.splitlines() if line.strip()]
+
+
 class Workshop(TimestampedModel):
     organisation = models.ForeignKey(
         "workshops.Organisation", on_delete=models.CASCADE, related_name="workshops"
@@ -68,7 +73,7 @@ class Module(TimestampedModel, SoftDeleteModel):
 
     @property
     def learning_outcome_list(self):
-        return [line.strip(" -*\t") for line in self.learning_outcomes.splitlines() if line.strip()]
+        return learning_outcome_lines(self.learning_outcomes)
 
 
 class Section(TimestampedModel, SoftDeleteModel):
@@ -91,7 +96,10 @@ class Section(TimestampedModel, SoftDeleteModel):
         _("content note"),
         max_length=300,
         blank=True,
-        help_text=_("Optional. A gentle warning shown before distressing material."),
+        help_text=_(
+            "A gentle warning shown before distressing material, for example: "
+            "“This story describes a hospital admission.”"
+        ),
     )
     source_tags = models.JSONField(_("sources"), default=list, blank=True)
     # Who wrote each word of ``body``: runs of [membership id, word count]; see attribution.py.

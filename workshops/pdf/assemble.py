@@ -12,6 +12,7 @@ from workshops.balance import balance_of
 from workshops.enums import PackKind, Perspective, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
 from workshops.models import ModuleVersion
+from workshops.models.content import learning_outcome_lines
 from workshops.selectors.members import memberships_by_id
 from workshops.selectors.reviews import agreed_stamp
 
@@ -116,11 +117,7 @@ def pack_material(*, workshop, kind, contents, single_module=False, today=None):
                 "id": version.module_id,
                 "anchor": f"module-{version.module_id}",
                 "title": snapshot["title"],
-                "learning_outcomes": [
-                    line.strip(" -*\t")
-                    for line in snapshot["learning_outcomes"].splitlines()
-                    if line.strip()
-                ],
+                "learning_outcomes": learning_outcome_lines(snapshot["learning_outcomes"]),
                 "planned_minutes": snapshot["planned_minutes"],
                 "version": version.number,
                 "content_hash": version.content_hash,

@@ -1,6 +1,9 @@
-"""The one lookup every scoped selector ends in."""
+"""What every scoped selector builds on: the workshops a user may see, and one lookup."""
 
+from django.db.models import QuerySet
 from django.http import Http404
+
+from workshops.models import Workshop
 
 
 def get_or_404(queryset, **lookup):
@@ -10,3 +13,13 @@ def get_or_404(queryset, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def workshops_visible(user) -> QuerySet[Workshop]:
+    """Workshops of the organisations the user is an active member of."""
+    if not user.is_authenticated or not user.is_active:
+        return Workshop.objects.none()
+    return Workshop.objects.filter(
+        organisation__memberships__user=user,
+        organisation__memberships__removed_at__isnull=True,
+    )

@@ -4,8 +4,7 @@ from workshops.models import (
     Pack,
 )
 
-from .base import get_or_404
-from .content import workshops_visible
+from .base import get_or_404, workshops_visible
 
 
 def pack_get(*, user, pk):

@@ -1,28 +1,35 @@
 """Review rounds, comments, frozen versions and the agreed stamp."""
 
+from django.db.models import QuerySet
+
 from workshops.attribution import word_diff
 from workshops.enums import CreditPreference, DecisionKind, RoundStatus
 from workshops.models import (
     Comment,
     Decision,
     Membership,
+    Module,
     ModuleVersion,
+    Organisation,
+    Reviewer,
     ReviewRound,
+    User,
 )
 from workshops.models.organisations import perspective_label
-from workshops.rules import COMMENT, role_allows
+from workshops.rules import COMMENT, SIGN_OFF, can, role_allows
+from workshops.scope import organisation_of
+from workshops.services.reviews import round_sign_off_state
 
-from .base import get_or_404
-from .content import workshops_visible
+from .base import get_or_404, workshops_visible
 
 
-def review_candidates(*, organisation):
+def review_candidates(*, organisation: Organisation) -> list[Membership]:
     """Members who may review: everyone whose role can at least comment."""
     members = Membership.active.filter(organisation=organisation).select_related("user")
     return [m for m in members.order_by("user__full_name") if role_allows(m.role, COMMENT)]
 
 
-def review_round_get(*, user, pk):
+def review_round_get(*, user: User, pk: object) -> ReviewRound:
     return get_or_404(
         ReviewRound.objects.filter(module__workshop__in=workshops_visible(user)).select_related(
             "module__workshop__organisation", "version", "opened_by__user"
@@ -31,7 +38,7 @@ def review_round_get(*, user, pk):
     )
 
 
-def comment_get(*, user, pk):
+def comment_get(*, user: User, pk: object) -> Comment:
     return get_or_404(
         Comment.objects.filter(module__workshop__in=workshops_visible(user)).select_related(
             "module__workshop__organisation", "round"
@@ -40,7 +47,7 @@ def comment_get(*, user, pk):
     )
 
 
-def module_rounds(*, module):
+def module_rounds(*, module: Module) -> QuerySet[ReviewRound]:
     return (
         module.review_rounds.select_related("version", "opened_by__user")
         .prefetch_related("decisions__membership__user", "reviewers__membership__user")
@@ -48,11 +55,11 @@ def module_rounds(*, module):
     )
 
 
-def open_round(*, module):
+def open_round(*, module: Module) -> ReviewRound | None:
     return module.review_rounds.filter(status=RoundStatus.OPEN).select_related("version").first()
 
 
-def round_comments(*, module):
+def round_comments(*, module: Module) -> list[Comment]:
     """Every comment thread on the module, oldest first, replies attached, in two queries."""
     comments = list(
         Comment.objects.filter(module=module)
@@ -71,7 +78,7 @@ def round_comments(*, module):
     return threads
 
 
-def previous_version_for_round(*, round):
+def previous_version_for_round(*, round: ReviewRound) -> ModuleVersion | None:
     """What a round is compared with: the last agreed version before it, else the previous
     round's version, else nothing."""
     earlier = ModuleVersion.objects.filter(
@@ -83,7 +90,7 @@ def previous_version_for_round(*, round):
     )
 
 
-def version_comparison(*, old, new):
+def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
     """Per section of either frozen version: its id, heading, whether it was added, changed or
     removed, and the word diff from old to new."""
     rows = []
@@ -111,11 +118,78 @@ def version_comparison(*, old, new):
     return rows
 
 
-def module_version_get(*, module, number):
+def module_version_get(*, module: Module, number: int) -> ModuleVersion:
     return get_or_404(module.versions, number=number)
 
 
-def _signatory(membership, perspective):
+def module_version_comparison(*, module: Module, old: int, new: int) -> dict:
+    """Two frozen versions of a module, by number (404 for a number it never had), and the word
+    diff of every section from the first to the second."""
+    old_version = module_version_get(module=module, number=old)
+    new_version = module_version_get(module=module, number=new)
+    return {
+        "old": old_version,
+        "new": new_version,
+        "rows": version_comparison(old=old_version, new=new_version),
+    }
+
+
+def _reviewers_with_decisions(round: ReviewRound, decisions: dict[int, Decision]) -> list[Reviewer]:
+    """The round's reviewers, each with ``decision`` set to theirs, or None."""
+    reviewers = list(round.reviewers.select_related("membership__user"))
+    for reviewer in reviewers:
+        reviewer.decision = decisions.get(reviewer.membership_id)
+    return reviewers
+
+
+def _sections_under_review(
+    version: ModuleVersion, previous: ModuleVersion | None, threads: list[Comment]
+) -> list[dict]:
+    """The frozen sections, each with its word diff from ``previous``, whether it is new since
+    then, and its comment threads."""
+    changes = {}
+    if previous is not None:
+        changes = {row["id"]: row for row in version_comparison(old=previous, new=version)}
+    return [
+        {
+            **section,
+            "diff": changes[section["id"]]["diff"] if changes else [],
+            "is_new": bool(changes) and changes[section["id"]]["status"] == "added",
+            "threads": [t for t in threads if t.section_id == section["id"]],
+        }
+        for section in version.sections
+    ]
+
+
+def review_round_page(*, round: ReviewRound, membership: Membership, user: User) -> dict:
+    """What the round page shows: the frozen text with its changes and comments, the reviewers
+    and their decisions, the sign-off so far, the open items from earlier rounds and what
+    ``membership`` may do here."""
+    version = round.version
+    organisation = organisation_of(round)
+    previous = previous_version_for_round(round=round)
+    threads = round_comments(module=round.module)
+    decisions = {d.membership_id: d for d in round.decisions.all()}
+    reviewers = _reviewers_with_decisions(round, decisions)
+    is_reviewer = membership.pk in {r.membership_id for r in reviewers}
+    section_ids = {s["id"] for s in version.sections}
+    return {
+        "version": version,
+        "previous": previous,
+        "sections": _sections_under_review(version, previous, threads),
+        "general_threads": [t for t in threads if t.section_id not in section_ids],
+        "open_items": [t for t in threads if not t.is_resolved and t.round.number < round.number],
+        "reviewers": reviewers,
+        "state": round_sign_off_state(round),
+        "is_reviewer": is_reviewer,
+        "can_sign_off": can(user, SIGN_OFF, organisation) and is_reviewer,
+        "can_comment": can(user, COMMENT, organisation),
+        "my_decision": decisions.get(membership.pk),
+        "stamp": agreed_stamp(version=version),
+    }
+
+
+def _signatory(membership: Membership, perspective: str) -> dict:
     name = membership.credit_name_as(perspective)
     label = perspective_label(perspective)
     anonymous = membership.credit_preference == CreditPreference.ANONYMOUS
@@ -123,7 +197,7 @@ def _signatory(membership, perspective):
     return {"name": name, "perspective": label, "label": name if anonymous else f"{name} ({label})"}
 
 
-def agreed_stamp(*, version):
+def agreed_stamp(*, version: ModuleVersion | None) -> dict | None:
     """The agreed version's sign-off: who approved it, credited as they chose, and when."""
     if version is None or version.agreed_at is None:
         return None

@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from django.views.generic.base import ContextMixin, View
 
 from workshops.rules import EDIT_CONTENT, MANAGE_MEMBERS, VIEW_LOG, can, membership_of
-from workshops.scope import organisation_of
+from workshops.scope import containers_of, organisation_of
 from workshops.selectors.members import organisation_get
 
 CURRENT_ORGANISATION_SESSION_KEY = "current_organisation_id"
@@ -42,20 +42,27 @@ class ScopedView(LoginRequiredMixin, ContextMixin, View):
             needed.append(self.post_permission)
         if self.permission is None or not all(can(request.user, p, self.object) for p in needed):
             raise PermissionDenied
+        self.load_related_objects()
         if request.session.get(CURRENT_ORGANISATION_SESSION_KEY) != self.organisation.pk:
             request.session[CURRENT_ORGANISATION_SESSION_KEY] = self.organisation.pk
         return super().dispatch(request, *args, **kwargs)
 
+    def load_related_objects(self):
+        """Look up other objects the page is about, within the scoped one (404 if missing)."""
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(
-            organisation=self.organisation,
-            membership=self.membership,
-            can_edit=can(user, EDIT_CONTENT, self.organisation),
-            can_manage_members=can(user, MANAGE_MEMBERS, self.organisation),
-            can_view_log=can(user, VIEW_LOG, self.organisation),
+        context = {
+            "organisation": self.organisation,
+            "membership": self.membership,
+            "can_edit": can(user, EDIT_CONTENT, self.organisation),
+            "can_manage_members": can(user, MANAGE_MEMBERS, self.organisation),
+            "can_view_log": can(user, VIEW_LOG, self.organisation),
+            # The breadcrumbs: the workshop and module the object is part of.
+            **containers_of(self.object),
             **kwargs,
-        )
+        }
+        return super().get_context_data(**context)
 
 
 class OrganisationScopedView(ScopedView):
@@ -106,7 +113,8 @@ class ScopedFormView(ScopedView, FormView):
         return (self.result or self.object).get_absolute_url()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.get_title(), **kwargs)
+        kwargs.setdefault("title", self.get_title())
+        return super().get_context_data(**kwargs)
 
 
 class ScopedConfirmView(ScopedFormView):

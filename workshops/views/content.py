@@ -2,318 +2,313 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from workshops.attribution import word_diff
+from workshops.enums import SectionAudience
 from workshops.forms.content import ModuleForm, MoveForm, PreviewForm, SectionForm, WorkshopForm
 from workshops.markdown import render_markdown
 from workshops.rules import EDIT_CONTENT, VIEW
 from workshops.selectors.content import (
     module_get,
+    module_page,
     module_sections,
     section_get,
     workshop_get,
     workshop_list,
-    workshop_modules,
+    workshop_page,
 )
-from workshops.selectors.contributions import module_balance, workshop_balance
-from workshops.selectors.members import memberships_by_id, organisation_get
-from workshops.selectors.reviews import agreed_stamp, open_round
+from workshops.selectors.members import organisation_get
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
 
-from .base import ScopedView, is_htmx
+from .base import ScopedConfirmView, ScopedFormView, ScopedTemplateView, ScopedView, is_htmx
 
 
-class WorkshopListView(ScopedView):
+class EditFormMixin:
+    """Starts the form from the object's current values."""
+
+    def get_initial(self):
+        return model_to_dict(self.object, fields=self.form_class._meta.fields)
+
+
+class WorkshopListView(ScopedTemplateView):
     permission = VIEW
-
     scope = staticmethod(organisation_get)
     pk_url_kwarg = "org_id"
+    template_name = "workshops/workshop_list.html"
 
-    def get(self, request, org_id):
-        context = self.get_context_data(
-            workshops=workshop_list(user=request.user, organisation=self.object)
-        )
-        return render(request, "workshops/workshop_list.html", context)
+    def get_context_data(self, **kwargs):
+        workshops = workshop_list(user=self.request.user, organisation=self.object)
+        return super().get_context_data(workshops=workshops, **kwargs)
 
 
-class WorkshopCreateView(ScopedView):
+class WorkshopCreateView(ScopedFormView):
     permission = EDIT_CONTENT
-
     scope = staticmethod(organisation_get)
     pk_url_kwarg = "org_id"
+    form_class = WorkshopForm
+    title = gettext_lazy("New workshop")
+    success_message = gettext_lazy("Workshop created.")
 
-    def get(self, request, org_id):
-        return self._render(WorkshopForm())
-
-    def post(self, request, org_id):
-        form = WorkshopForm(request.POST)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        workshop = content_services.workshop_create(
+    def save(self, form):
+        return content_services.workshop_create(
             organisation=self.object, actor=self.membership, **form.cleaned_data
         )
-        messages.success(request, _("Workshop created."))
-        return redirect(workshop)
-
-    def _render(self, form, status=200):
-        context = self.get_context_data(form=form, title=_("New workshop"))
-        return render(self.request, "workshops/form_page.html", context, status=status)
 
 
-class WorkshopDetailView(ScopedView):
+class WorkshopDetailView(ScopedTemplateView):
     permission = VIEW
-
     scope = staticmethod(workshop_get)
+    template_name = "workshops/workshop_detail.html"
 
-    def get(self, request, pk):
-        context = self.get_context_data(workshop=self.object, **_workshop_modules(self.object))
-        return render(request, "workshops/workshop_detail.html", context)
-
-
-def _workshop_modules(workshop):
-    """The workshop's modules, each carrying its balance of lived and learned experience."""
-    memberships = memberships_by_id(organisation=workshop.organisation)
-    per_module, whole = workshop_balance(workshop=workshop, memberships=memberships)
-    modules = list(workshop_modules(workshop=workshop))
-    for module in modules:
-        module.balance = per_module.get(module.pk)
-    return {"modules": modules, "balance": whole, "balance_people": whole.people(memberships)}
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**workshop_page(workshop=self.object), **kwargs)
 
 
-class WorkshopEditView(ScopedView):
+class WorkshopEditView(EditFormMixin, ScopedFormView):
     permission = EDIT_CONTENT
-
     scope = staticmethod(workshop_get)
+    form_class = WorkshopForm
+    title = gettext_lazy("Edit workshop")
+    success_message = gettext_lazy("Workshop saved.")
 
-    def get(self, request, pk):
-        workshop = self.object
-        initial = {field: getattr(workshop, field) for field in WorkshopForm.base_fields}
-        return self._render(WorkshopForm(initial=initial))
-
-    def post(self, request, pk):
-        form = WorkshopForm(request.POST)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        content_services.workshop_update(
+    def save(self, form):
+        return content_services.workshop_update(
             workshop=self.object, actor=self.membership, **form.cleaned_data
         )
-        messages.success(request, _("Workshop saved."))
-        return redirect(self.object)
 
-    def _render(self, form, status=200):
-        context = self.get_context_data(
-            form=form, title=_("Edit workshop"), back=self.object, workshop=self.object
-        )
-        return render(self.request, "workshops/form_page.html", context, status=status)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.object, **kwargs)
 
 
-class ModuleCreateView(ScopedView):
+class ModuleCreateView(ScopedFormView):
     permission = EDIT_CONTENT
-
     scope = staticmethod(workshop_get)
+    form_class = ModuleForm
+    title = gettext_lazy("New module")
+    success_message = gettext_lazy("Module added.")
 
-    def get(self, request, pk):
-        return self._render(ModuleForm(initial={"planned_minutes": 30}))
-
-    def post(self, request, pk):
-        form = ModuleForm(request.POST)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        module = content_services.module_create(
+    def save(self, form):
+        return content_services.module_create(
             workshop=self.object, actor=self.membership, **form.cleaned_data
         )
-        messages.success(request, _("Module added."))
-        return redirect(module)
 
-    def _render(self, form, status=200):
-        context = self.get_context_data(
-            form=form, title=_("New module"), back=self.object, workshop=self.object
-        )
-        return render(self.request, "workshops/form_page.html", context, status=status)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.object, **kwargs)
 
 
-class ModuleDetailView(ScopedView):
+class ModuleDetailView(ScopedTemplateView):
     permission = VIEW
-
     scope = staticmethod(module_get)
+    template_name = "workshops/module_detail.html"
 
-    def get(self, request, pk):
-        sections = list(module_sections(module=self.object))
-        memberships = memberships_by_id(organisation=self.organisation)
-        balance = module_balance(
-            module=self.object, sections=sections, memberships=memberships
-        )
-        context = self.get_context_data(
-            module=self.object,
-            workshop=self.object.workshop,
-            sections=sections,
-            balance=balance,
-            balance_people=balance.people(memberships),
-            open_round=open_round(module=self.object),
-            stamp=agreed_stamp(version=self.object.agreed_version),
-        )
-        return render(request, "workshops/module_detail.html", context)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**module_page(module=self.object), **kwargs)
 
 
-class ModuleEditView(ScopedView):
+class ModuleEditView(EditFormMixin, ScopedFormView):
     permission = EDIT_CONTENT
-
     scope = staticmethod(module_get)
+    form_class = ModuleForm
+    title = gettext_lazy("Edit module")
+    success_message = gettext_lazy("Module saved.")
 
-    def get(self, request, pk):
-        initial = {field: getattr(self.object, field) for field in ModuleForm.base_fields}
-        return self._render(ModuleForm(initial=initial))
-
-    def post(self, request, pk):
-        form = ModuleForm(request.POST)
-        if not form.is_valid():
-            return self._render(form, status=400)
-        content_services.module_update(
+    def save(self, form):
+        return content_services.module_update(
             module=self.object, actor=self.membership, **form.cleaned_data
         )
-        messages.success(request, _("Module saved."))
-        return redirect(self.object)
 
-    def _render(self, form, status=200):
-        context = self.get_context_data(
-            form=form,
-            title=_("Edit module"),
-            back=self.object,
-            workshop=self.object.workshop,
-            module=self.object,
-        )
-        return render(self.request, "workshops/form_page.html", context, status=status)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.object, **kwargs)
 
 
-class ModuleDeleteView(ScopedView):
+class ContentDeleteView(ScopedConfirmView):
+    """Asks before deleting a module or a section; deleting only marks it, keeping its text."""
+
     permission = EDIT_CONTENT
+    template_name = "workshops/confirm_delete.html"
+    kind = None
+    deleted_message = None
 
-    scope = staticmethod(module_get)
+    def delete(self):
+        raise NotImplementedError
 
-    def get(self, request, pk):
-        context = self.get_context_data(
-            thing=self.object,
-            kind=_("module"),
-            back=self.object,
-            workshop=self.object.workshop,
-            module=self.object,
+    def save(self, form):
+        self.delete()
+
+    def get_success_message(self):
+        return self.deleted_message % {"title": self.object.title}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            thing=self.object, kind=self.kind, back=self.object, **kwargs
         )
-        return render(request, "workshops/confirm_delete.html", context)
 
-    def post(self, request, pk):
-        workshop = self.object.workshop
+
+class ModuleDeleteView(ContentDeleteView):
+    scope = staticmethod(module_get)
+    kind = gettext_lazy("module")
+    deleted_message = gettext_lazy("Module “%(title)s” deleted.")
+
+    def delete(self):
         content_services.module_delete(module=self.object, actor=self.membership)
-        messages.success(request, _("Module “%(title)s” deleted.") % {"title": self.object.title})
-        return redirect(workshop)
+
+    def get_success_url(self):
+        return self.object.workshop.get_absolute_url()
 
 
-class ModuleMoveView(ScopedView):
+class SectionDeleteView(ContentDeleteView):
+    scope = staticmethod(section_get)
+    kind = gettext_lazy("section")
+    deleted_message = gettext_lazy("Section “%(title)s” deleted.")
+
+    def delete(self):
+        content_services.section_delete(section=self.object, actor=self.membership)
+
+    def get_success_url(self):
+        return self.object.module.get_absolute_url()
+
+
+class MoveView(ScopedView):
+    """Moves a module or section one place up or down; with htmx, answers the redrawn list."""
+
     permission = EDIT_CONTENT
     http_method_names = ["post"]
+    partial_template = None
 
-    scope = staticmethod(module_get)
+    def move(self, direction):
+        raise NotImplementedError
+
+    def container(self):
+        """The workshop or module whose list the object is in."""
+        raise NotImplementedError
+
+    def list_context(self):
+        raise NotImplementedError
 
     def post(self, request, pk):
         form = MoveForm(request.POST)
         if form.is_valid():
-            content_services.module_move(
-                module=self.object, direction=form.cleaned_data["direction"], actor=self.membership
-            )
-        workshop = self.object.workshop
+            self.move(form.cleaned_data["direction"])
         if is_htmx(request):
-            context = self.get_context_data(workshop=workshop, **_workshop_modules(workshop))
-            return render(request, "partials/module_list.html", context)
-        return redirect(workshop)
+            context = self.get_context_data(**self.list_context())
+            return render(request, self.partial_template, context)
+        return redirect(self.container())
 
 
-class SectionCreateView(ScopedView):
-    permission = EDIT_CONTENT
-
+class ModuleMoveView(MoveView):
     scope = staticmethod(module_get)
+    partial_template = "partials/module_list.html"
 
-    def get(self, request, pk):
-        return self._render(SectionForm(initial={"audience": "everyone"}))
+    def move(self, direction):
+        content_services.module_move(module=self.object, direction=direction, actor=self.membership)
 
-    def post(self, request, pk):
-        form = SectionForm(request.POST)
-        if not form.is_valid() or "preview" in request.POST:
-            return self._render(form, status=200 if form.is_valid() else 400)
+    def container(self):
+        return self.object.workshop
+
+    def list_context(self):
+        return workshop_page(workshop=self.object.workshop)
+
+
+class SectionMoveView(MoveView):
+    scope = staticmethod(section_get)
+    partial_template = "partials/section_list.html"
+
+    def move(self, direction):
+        content_services.section_move(
+            section=self.object, direction=direction, actor=self.membership
+        )
+
+    def container(self):
+        return self.object.module
+
+    def list_context(self):
+        return {"sections": module_sections(module=self.object.module)}
+
+
+class SectionFormView(ScopedFormView):
+    """The section editor: "Preview" shows the cleaned text and saves nothing."""
+
+    permission = EDIT_CONTENT
+    form_class = SectionForm
+    template_name = "workshops/section_form.html"
+
+    def form_valid(self, form):
+        if "preview" in self.request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+            return self.render_to_response(self.get_context_data(form=form, preview_html=preview))
+        return super().form_valid(form)
+
+
+class SectionCreateView(SectionFormView):
+    scope = staticmethod(module_get)
+    title = gettext_lazy("New section")
+    success_message = gettext_lazy("Section added.")
+
+    def get_initial(self):
+        return {"audience": SectionAudience.EVERYONE}
+
+    def save(self, form):
         data = form.cleaned_data
         data.pop("based_on_version")
-        content_services.section_create(module=self.object, actor=self.membership, **data)
-        messages.success(request, _("Section added."))
-        return redirect(self.object)
+        return content_services.section_create(module=self.object, actor=self.membership, **data)
 
-    def _render(self, form, status=200):
-        context = self.get_context_data(
-            form=form,
-            title=_("New section"),
-            module=self.object,
-            workshop=self.object.workshop,
-            preview_html=render_markdown(form.data.get("body", "")) if form.is_bound else "",
-        )
-        return render(self.request, "workshops/section_form.html", context, status=status)
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        form = kwargs.get("form")
+        if form is not None and form.is_bound and "preview_html" not in kwargs:
+            kwargs["preview_html"] = render_markdown(form.data.get("body", ""))
+        return super().get_context_data(**kwargs)
 
 
-class SectionEditView(ScopedView):
-    permission = EDIT_CONTENT
-
+class SectionEditView(EditFormMixin, SectionFormView):
     scope = staticmethod(section_get)
 
-    def get(self, request, pk):
-        section = self.object
-        initial = {
-            field: getattr(section, field)
-            for field in SectionForm.base_fields
-            if field != "based_on_version"
-        }
-        initial["based_on_version"] = section.version
-        return self._render(SectionForm(initial=initial), preview_html=section.body_html)
+    def get_initial(self):
+        return {**super().get_initial(), "based_on_version": self.object.version}
 
-    def post(self, request, pk):
-        form = SectionForm(request.POST)
-        if not form.is_valid():
-            return self._render(form, status=400)
+    def get_title(self):
+        return _("Edit “%(title)s”") % {"title": self.object.title}
+
+    def get_context_data(self, **kwargs):
+        if self.request.method == "GET":
+            kwargs.setdefault("preview_html", self.object.body_html)
+        kwargs.setdefault("section", self.object)
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        if "preview" in self.request.POST:
+            return super().form_valid(form)
         data = form.cleaned_data
-        if "preview" in request.POST:
-            return self._render(form, preview_html=render_markdown(data["body"]))
         based_on = data.pop("based_on_version")
         if based_on is None:
-            return self._render_conflict(form, self.object)
+            return self.conflict(form, self.object)
         try:
             section = content_services.section_update(
                 section=self.object, based_on_version=based_on, actor=self.membership, **data
             )
         except SectionConflict as conflict:
-            return self._render_conflict(form, conflict.current)
+            return self.conflict(form, conflict.current)
         messages.success(
-            request, _("Saved. This is version %(version)s.") % {"version": section.version}
+            self.request, _("Saved. This is version %(version)s.") % {"version": section.version}
         )
         return redirect(section)
 
-    def _render(self, form, status=200, preview_html=""):
-        section = self.object
-        context = self.get_context_data(
-            form=form,
-            title=_("Edit “%(title)s”") % {"title": section.title},
-            section=section,
-            module=section.module,
-            workshop=section.module.workshop,
-            preview_html=preview_html,
-        )
-        return render(self.request, "workshops/section_form.html", context, status=status)
-
-    def _render_conflict(self, form, current):
+    def conflict(self, form, current):
         """Show both texts and their difference; the form keeps the person's text, now based on
         the saved version, so saving it again after merging works."""
         data = form.data.copy()
         data["based_on_version"] = str(current.version)
         merged_form = SectionForm(data)
         merged_form.is_valid()
+        your_text = form.cleaned_data["body"]
         context = self.get_context_data(
             form=merged_form,
             title=_("Merge your changes into “%(title)s”") % {"title": current.title},
@@ -321,56 +316,11 @@ class SectionEditView(ScopedView):
             module=current.module,
             workshop=current.module.workshop,
             saved_text=current.body,
-            your_text=form.cleaned_data["body"],
-            diff=word_diff(current.body, form.cleaned_data["body"]),
-            preview_html=render_markdown(form.cleaned_data["body"]),
+            your_text=your_text,
+            diff=word_diff(current.body, your_text),
+            preview_html=render_markdown(your_text),
         )
         return render(self.request, "workshops/section_conflict.html", context, status=409)
-
-
-class SectionDeleteView(ScopedView):
-    permission = EDIT_CONTENT
-
-    scope = staticmethod(section_get)
-
-    def get(self, request, pk):
-        context = self.get_context_data(
-            thing=self.object,
-            kind=_("section"),
-            back=self.object,
-            workshop=self.object.module.workshop,
-            module=self.object.module,
-        )
-        return render(request, "workshops/confirm_delete.html", context)
-
-    def post(self, request, pk):
-        module = self.object.module
-        content_services.section_delete(section=self.object, actor=self.membership)
-        messages.success(request, _("Section “%(title)s” deleted.") % {"title": self.object.title})
-        return redirect(module)
-
-
-class SectionMoveView(ScopedView):
-    permission = EDIT_CONTENT
-    http_method_names = ["post"]
-
-    scope = staticmethod(section_get)
-
-    def post(self, request, pk):
-        form = MoveForm(request.POST)
-        if form.is_valid():
-            content_services.section_move(
-                section=self.object, direction=form.cleaned_data["direction"], actor=self.membership
-            )
-        module = self.object.module
-        if is_htmx(request):
-            context = self.get_context_data(
-                module=module,
-                workshop=module.workshop,
-                sections=module_sections(module=module),
-            )
-            return render(request, "partials/section_list.html", context)
-        return redirect(module)
 
 
 @login_required

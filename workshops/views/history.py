@@ -1,10 +1,10 @@
 """Revision history, word diffs, restoring, and who wrote what."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from workshops.attribution import attributed_segments, word_diff, words_by_author
+from workshops.attribution import word_diff
 from workshops.forms.content import RestoreForm
 from workshops.forms.reviews import CompareForm
 from workshops.rules import EDIT_CONTENT, VIEW
@@ -13,56 +13,50 @@ from workshops.selectors.content import (
     deleted_sections,
     module_get,
     revision_get,
+    section_authors_page,
     section_get,
     section_revisions,
+    section_versions,
 )
-from workshops.selectors.members import memberships_by_id
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
 
-from .base import ScopedView
-
-# Each author gets a pattern as well as a colour, so the marks never rely on colour alone.
-AUTHOR_STYLES = 8
+from .base import ScopedFormView, ScopedTemplateView, ScopedView
 
 
-class SectionScopedView(ScopedView):
+class SectionScopedMixin:
     scope = staticmethod(section_get)
 
     def get_context_data(self, **kwargs):
-        section = self.object
-        return super().get_context_data(
-            section=section, module=section.module, workshop=section.module.workshop, **kwargs
-        )
+        return super().get_context_data(section=self.object, **kwargs)
 
 
-class SectionHistoryView(SectionScopedView):
+class SectionHistoryView(SectionScopedMixin, ScopedTemplateView):
     permission = VIEW
+    template_name = "workshops/section_history.html"
 
-    def get(self, request, pk):
+    def get_context_data(self, **kwargs):
         revisions = list(section_revisions(section=self.object))
-        context = self.get_context_data(
-            revisions=revisions,
-            compare_form=CompareForm(
-                initial={
-                    "old": revisions[1].version if len(revisions) > 1 else 1,
-                    "new": self.object.version,
-                },
-                versions=[r.version for r in revisions],
-            ),
+        compare_form = CompareForm(
+            initial={
+                "old": revisions[1].version if len(revisions) > 1 else 1,
+                "new": self.object.version,
+            },
+            versions=[r.version for r in revisions],
         )
-        return render(request, "workshops/section_history.html", context)
+        return super().get_context_data(revisions=revisions, compare_form=compare_form, **kwargs)
 
 
-class SectionCompareView(SectionScopedView):
+class SectionCompareView(SectionScopedMixin, ScopedTemplateView):
+    """The word diff between two versions, chosen in a GET form."""
+
     permission = VIEW
+    template_name = "workshops/section_compare.html"
 
-    def get(self, request, pk):
-        versions = list(self.object.revisions.values_list("version", flat=True))
-        form = CompareForm(request.GET, versions=versions)
+    def get(self, request, *args, **kwargs):
+        form = CompareForm(request.GET, versions=section_versions(section=self.object))
         if not form.is_valid():
-            context = self.get_context_data(compare_form=form)
-            return render(request, "workshops/section_compare.html", context, status=400)
+            return self.render_to_response(self.get_context_data(compare_form=form), status=400)
         old = revision_get(section=self.object, version=form.cleaned_data["old"])
         new = revision_get(section=self.object, version=form.cleaned_data["new"])
         context = self.get_context_data(
@@ -72,125 +66,78 @@ class SectionCompareView(SectionScopedView):
             diff=word_diff(old.body, new.body),
             title_changed=old.title != new.title,
         )
-        return render(request, "workshops/section_compare.html", context)
+        return self.render_to_response(context)
 
 
-class SectionRestoreView(SectionScopedView):
+class SectionRestoreView(SectionScopedMixin, ScopedFormView):
+    """Makes an earlier version the current one, as a new version; its words keep their
+    authors. A stale or garbled form restores nothing and goes back to the history."""
+
     permission = EDIT_CONTENT
+    form_class = RestoreForm
+    template_name = "workshops/section_restore.html"
 
-    def get(self, request, pk, version):
-        revision = revision_get(section=self.object, version=version)
-        context = self.get_context_data(
-            revision=revision,
-            diff=word_diff(self.object.body, revision.body),
-            form=RestoreForm(initial={"based_on_version": self.object.version}),
+    def load_related_objects(self):
+        self.revision = revision_get(section=self.object, version=self.kwargs["version"])
+
+    def get_initial(self):
+        return {"based_on_version": self.object.version}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            revision=self.revision, diff=word_diff(self.object.body, self.revision.body), **kwargs
         )
-        return render(request, "workshops/section_restore.html", context)
 
-    def post(self, request, pk, version):
-        revision = revision_get(section=self.object, version=version)
-        form = RestoreForm(request.POST)
-        if not form.is_valid():
-            return redirect("section_history", pk=pk)
+    def form_invalid(self, form):
+        return redirect("section_history", pk=self.object.pk)
+
+    def form_valid(self, form):
         try:
             section = content_services.section_restore(
                 section=self.object,
-                revision=revision,
+                revision=self.revision,
                 based_on_version=form.cleaned_data["based_on_version"],
                 actor=self.membership,
             )
         except SectionConflict:
             messages.error(
-                request,
+                self.request,
                 _(
                     "Someone saved this section while you were looking. Nothing was restored; "
                     "check the latest version and try again."
                 ),
             )
-            return redirect("section_history", pk=pk)
-        messages.success(
-            request,
-            _("Version %(old)s restored as version %(new)s.")
-            % {"old": revision.version, "new": section.version},
-        )
-        return redirect("section_history", pk=pk)
+        else:
+            messages.success(
+                self.request,
+                _("Version %(old)s restored as version %(new)s.")
+                % {"old": self.revision.version, "new": section.version},
+            )
+        return redirect("section_history", pk=self.object.pk)
 
 
-class SectionAuthorsView(SectionScopedView):
+class SectionAuthorsView(SectionScopedMixin, ScopedTemplateView):
     """Who wrote what: the section's text with each author's words marked."""
 
     permission = VIEW
+    template_name = "workshops/section_authors.html"
 
-    def get(self, request, pk):
-        section = self.object
-        members = memberships_by_id(organisation=self.organisation)
-        totals = words_by_author(section.attribution)
-        total_words = sum(totals.values()) or 1
-        order = sorted(totals, key=lambda pk: -totals[pk])
-        legend = []
-        style_of = {}
-        for index, author_id in enumerate(order):
-            member = members.get(author_id)
-            style_of[author_id] = index % AUTHOR_STYLES
-            legend.append(
-                {
-                    "key": _legend_key(index),
-                    "style": style_of[author_id],
-                    "member": member,
-                    "words": totals[author_id],
-                    "percent": round(100 * totals[author_id] / total_words),
-                }
-            )
-        key_of = {author_id: _legend_key(i) for i, author_id in enumerate(order)}
-        # Each author's screen-reader label is made once, not once per run of their words.
-        label_of = {
-            author_id: _("%(name)s, %(perspective)s:")
-            % {"name": member.credit_name, "perspective": member.perspective_label}
-            for author_id, member in ((pk, members.get(pk)) for pk in order)
-            if member is not None
-        }
-        segments = [
-            {
-                "text": text,
-                "author": members.get(author_id),
-                "style": style_of.get(author_id),
-                "key": key_of.get(author_id),
-                "label": label_of.get(author_id, ""),
-            }
-            for author_id, text in attributed_segments(section.body, section.attribution)
-        ]
-        context = self.get_context_data(legend=legend, segments=segments)
-        return render(request, "workshops/section_authors.html", context)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**section_authors_page(section=self.object), **kwargs)
 
 
-def _legend_key(index):
-    """A, B, … Z, AA, AB …: a short text label for each author."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-class DeletedSectionsView(ScopedView):
+class DeletedSectionsView(ScopedTemplateView):
     permission = VIEW
-
     scope = staticmethod(module_get)
+    template_name = "workshops/deleted_sections.html"
 
-    def get(self, request, pk):
-        context = self.get_context_data(
-            module=self.object,
-            workshop=self.object.workshop,
-            deleted=deleted_sections(module=self.object),
-        )
-        return render(request, "workshops/deleted_sections.html", context)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(deleted=deleted_sections(module=self.object), **kwargs)
 
 
 class SectionUndeleteView(ScopedView):
     permission = EDIT_CONTENT
     http_method_names = ["post"]
-
     scope = staticmethod(deleted_section_get)
 
     def post(self, request, pk):
