@@ -74,13 +74,36 @@ def _names_by_perspective(memberships):
     return names
 
 
-def pack_material(*, workshop, kind, contents, single_module=False, today=None):
-    """Everything the pack template shows, as plain data, from exactly the versions listed in
-    ``contents``. Section HTML is cleaned again here, so nothing but sanitised HTML can reach
-    the PDF even from an old snapshot."""
-    organisation = workshop.organisation
-    members = memberships_by_id(organisation=organisation)
-    include_facilitator_only = kind == PackKind.FACILITATOR
+def _section_material(section):
+    return {
+        "id": section["id"],
+        "title": section["title"],
+        "kind": section["kind"],
+        "kind_label": _KIND_LABELS.get(section["kind"], ""),
+        "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,
+        "content_note": section["content_note"],
+        "body_html": clean_html(section["body_html"]),
+    }
+
+
+def _module_material(version, sections):
+    snapshot = version.snapshot["module"]
+    return {
+        "id": version.module_id,
+        "anchor": f"module-{version.module_id}",
+        "title": snapshot["title"],
+        "learning_outcomes": learning_outcome_lines(snapshot["learning_outcomes"]),
+        "planned_minutes": snapshot["planned_minutes"],
+        "version": version.number,
+        "content_hash": version.content_hash,
+        "stamp": agreed_stamp(version=version),
+        "sections": sections,
+    }
+
+
+def _modules_material(*, workshop, contents, include_facilitator_only):
+    """The listed agreed versions as modules of sections, and the words each person wrote in
+    the sections the pack shows."""
     versions_by_id = {
         v.pk: v
         for v in ModuleVersion.objects.filter(
@@ -94,37 +117,27 @@ def pack_material(*, workshop, kind, contents, single_module=False, today=None):
         version = versions_by_id.get(item["version_id"])
         if version is None:
             continue
-        sections = []
-        for section in version.sections:
-            if section["audience"] == SectionAudience.FACILITATORS and not include_facilitator_only:
-                continue
-            sections.append(
-                {
-                    "id": section["id"],
-                    "title": section["title"],
-                    "kind": section["kind"],
-                    "kind_label": _KIND_LABELS.get(section["kind"], ""),
-                    "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,
-                    "content_note": section["content_note"],
-                    "body_html": clean_html(section["body_html"]),
-                }
-            )
+        shown = [
+            section
+            for section in version.sections
+            if include_facilitator_only or section["audience"] != SectionAudience.FACILITATORS
+        ]
+        for section in shown:
             for author, count in words_by_author(section["attribution"]).items():
                 word_totals[author] = word_totals.get(author, 0) + count
-        snapshot = version.snapshot["module"]
-        modules.append(
-            {
-                "id": version.module_id,
-                "anchor": f"module-{version.module_id}",
-                "title": snapshot["title"],
-                "learning_outcomes": learning_outcome_lines(snapshot["learning_outcomes"]),
-                "planned_minutes": snapshot["planned_minutes"],
-                "version": version.number,
-                "content_hash": version.content_hash,
-                "stamp": agreed_stamp(version=version),
-                "sections": sections,
-            }
-        )
+        modules.append(_module_material(version, [_section_material(s) for s in shown]))
+    return modules, word_totals
+
+
+def pack_material(*, workshop, kind, contents, single_module=False, today=None):
+    """Everything the pack template shows, as plain data, from exactly the versions listed in
+    ``contents``. Section HTML is cleaned again here, so nothing but sanitised HTML can reach
+    the PDF even from an old snapshot."""
+    organisation = workshop.organisation
+    members = memberships_by_id(organisation=organisation)
+    modules, word_totals = _modules_material(
+        workshop=workshop, contents=contents, include_facilitator_only=kind == PackKind.FACILITATOR
+    )
     trainers = [
         m
         for m in members.values()
