@@ -1,12 +1,12 @@
 """What every scoped selector builds on: the workshops a user may see, and one lookup."""
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from workshops.models import Workshop
+from workshops.models import User, Workshop
 
 
-def get_or_404(queryset, **lookup):
+def get_or_404(queryset: QuerySet, **lookup: object) -> Model:
     """The one object matching ``lookup`` in ``queryset``, or 404, also for ids that are not
     numbers. Callers pass querysets already scoped to the user's organisations."""
     try:
@@ -15,7 +15,7 @@ def get_or_404(queryset, **lookup):
         raise Http404 from None
 
 
-def workshops_visible(user) -> QuerySet[Workshop]:
+def workshops_visible(user: User) -> QuerySet[Workshop]:
     """Workshops of the organisations the user is an active member of."""
     if not user.is_authenticated or not user.is_active:
         return Workshop.objects.none()

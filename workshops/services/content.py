@@ -1,14 +1,16 @@
 """Writes to workshops, modules and sections."""
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from workshops.attribution import attribute_new_text, compress, word_change_counts, words
 from workshops.enums import Action
 from workshops.markdown import render_markdown
-from workshops.models import Membership, Module, Section, SectionRevision, Workshop
+from workshops.models import Membership, Module, Organisation, Section, SectionRevision, Workshop
 from workshops.rules import EDIT_CONTENT
 from workshops.scope import organisation_id_of
 
@@ -21,13 +23,20 @@ UP, DOWN = "up", "down"
 class SectionConflict(Exception):
     """A save named a version that is no longer the current one. Nothing was written."""
 
-    def __init__(self, current):
+    def __init__(self, current: Section) -> None:
         super().__init__(f"Section {current.pk} is at version {current.version}")
         self.current = current
 
 
 @transaction.atomic
-def workshop_create(*, organisation, title, audience="", description="", actor):
+def workshop_create(
+    *,
+    organisation: Organisation,
+    title: str,
+    audience: str = "",
+    description: str = "",
+    actor: Membership,
+) -> Workshop:
     require(actor, EDIT_CONTENT, organisation)
     workshop = Workshop.objects.create(
         organisation=organisation, title=title, audience=audience, description=description
@@ -37,7 +46,9 @@ def workshop_create(*, organisation, title, audience="", description="", actor):
 
 
 @transaction.atomic
-def workshop_update(*, workshop, title, audience, description, actor):
+def workshop_update(
+    *, workshop: Workshop, title: str, audience: str, description: str, actor: Membership
+) -> Workshop:
     require(actor, EDIT_CONTENT, workshop)
     workshop.title, workshop.audience, workshop.description = title, audience, description
     workshop.save()
@@ -46,7 +57,14 @@ def workshop_update(*, workshop, title, audience, description, actor):
 
 
 @transaction.atomic
-def module_create(*, workshop, title, learning_outcomes="", planned_minutes=30, actor):
+def module_create(
+    *,
+    workshop: Workshop,
+    title: str,
+    learning_outcomes: str = "",
+    planned_minutes: int = 30,
+    actor: Membership,
+) -> Module:
     """Add a module at the end of the workshop."""
     require(actor, EDIT_CONTENT, workshop)
     Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
@@ -63,7 +81,9 @@ def module_create(*, workshop, title, learning_outcomes="", planned_minutes=30, 
 
 
 @transaction.atomic
-def module_update(*, module, title, learning_outcomes, planned_minutes, actor):
+def module_update(
+    *, module: Module, title: str, learning_outcomes: str, planned_minutes: int, actor: Membership
+) -> Module:
     require(actor, EDIT_CONTENT, module)
     module.title = title
     module.learning_outcomes = learning_outcomes
@@ -73,7 +93,7 @@ def module_update(*, module, title, learning_outcomes, planned_minutes, actor):
     return module
 
 
-def _move_in(siblings, item, direction):
+def _move_in(siblings: QuerySet, item: Module | Section, direction: str) -> bool:
     """Renumber siblings 0..n in order and swap the item with its neighbour. False at an end."""
     ordered = list(siblings)
     index = next(i for i, sibling in enumerate(ordered) if sibling.pk == item.pk)
@@ -89,7 +109,7 @@ def _move_in(siblings, item, direction):
 
 
 @transaction.atomic
-def module_move(*, module, direction, actor):
+def module_move(*, module: Module, direction: str, actor: Membership) -> bool:
     """Move a module one place up or down. Returns False, and logs nothing, at either end."""
     require(actor, EDIT_CONTENT, module)
     siblings = Module.objects.select_for_update().filter(workshop_id=module.workshop_id)
@@ -100,7 +120,7 @@ def module_move(*, module, direction, actor):
 
 
 @transaction.atomic
-def module_delete(*, module, actor):
+def module_delete(*, module: Module, actor: Membership) -> None:
     """Mark a module deleted. Its sections and their history are kept."""
     require(actor, EDIT_CONTENT, module)
     module.deleted_at = timezone.now()
@@ -111,15 +131,15 @@ def module_delete(*, module, actor):
 @transaction.atomic
 def section_create(
     *,
-    module,
-    title,
-    body="",
-    kind,
-    audience,
-    content_note="",
-    source_tags=(),
-    actor,
-):
+    module: Module,
+    title: str,
+    body: str = "",
+    kind: str,
+    audience: str,
+    content_note: str = "",
+    source_tags: Sequence[str] = (),
+    actor: Membership,
+) -> Section:
     """Add a section at the end of the module, with its first revision."""
     require(actor, EDIT_CONTENT, module)
     Module.objects.select_for_update().filter(pk=module.pk).first()
@@ -151,14 +171,16 @@ def section_create(
     return section
 
 
-def _lock_current(section, based_on_version):
+def _lock_current(section: Section, based_on_version: int) -> Section:
     current = Section.objects.select_for_update().get(pk=section.pk)
     if current.version != based_on_version:
         raise SectionConflict(current)
     return current
 
 
-def _write_section_version(*, current, body, attribution, author, **fields):
+def _write_section_version(
+    *, current: Section, body: str, attribution: list, author: Membership, **fields: object
+) -> SectionRevision:
     """Write the (locked) section's next version and its revision. Logs nothing: callers log
     the change the way it happened (one editor, a restore, or several people live)."""
     previous_revision = SectionRevision.objects.filter(
@@ -183,7 +205,15 @@ def _write_section_version(*, current, body, attribution, author, **fields):
     return current
 
 
-def _section_save_new_version(*, current, body, attribution, actor, action, **fields):
+def _section_save_new_version(
+    *,
+    current: Section,
+    body: str,
+    attribution: list,
+    actor: Membership,
+    action: str,
+    **fields: object,
+) -> Section:
     """Write the section's next version, its revision and its log entry."""
     added, removed = word_change_counts(current.body, body)
     _write_section_version(
@@ -198,16 +228,16 @@ def _section_save_new_version(*, current, body, attribution, actor, action, **fi
 @transaction.atomic
 def section_update(
     *,
-    section,
-    based_on_version,
-    title,
-    body,
-    kind,
-    audience,
-    content_note="",
-    source_tags=(),
-    actor,
-):
+    section: Section,
+    based_on_version: int,
+    title: str,
+    body: str,
+    kind: str,
+    audience: str,
+    content_note: str = "",
+    source_tags: Sequence[str] = (),
+    actor: Membership,
+) -> Section:
     """Save a section's new text, if nobody else saved since ``based_on_version``.
 
     Raises SectionConflict (writing nothing) when the section has moved on, so the caller can
@@ -231,7 +261,9 @@ def section_update(
 
 
 @transaction.atomic
-def section_restore(*, section, revision, based_on_version, actor):
+def section_restore(
+    *, section: Section, revision: SectionRevision, based_on_version: int, actor: Membership
+) -> Section:
     """Make an earlier revision's text the current one, as a new version by the actor.
 
     The restored words stay credited to the people who first wrote them: the new version takes
@@ -252,7 +284,7 @@ def section_restore(*, section, revision, based_on_version, actor):
 
 
 @transaction.atomic
-def section_move(*, section, direction, actor):
+def section_move(*, section: Section, direction: str, actor: Membership) -> bool:
     """Move a section one place up or down. Returns False, and logs nothing, at either end."""
     require(actor, EDIT_CONTENT, section)
     siblings = Section.objects.select_for_update().filter()
@@ -263,7 +295,7 @@ def section_move(*, section, direction, actor):
 
 
 @transaction.atomic
-def section_delete(*, section, actor):
+def section_delete(*, section: Section, actor: Membership) -> None:
     """Mark a section deleted. Its text and revisions are kept."""
     require(actor, EDIT_CONTENT, section)
     section = Section.objects.select_for_update().get(pk=section.pk)
@@ -278,7 +310,7 @@ def section_delete(*, section, actor):
 
 
 @transaction.atomic
-def section_undelete(*, section, actor):
+def section_undelete(*, section: Section, actor: Membership) -> Section:
     """Bring back a deleted section, at the end of its module."""
     require(actor, EDIT_CONTENT, section)
     Module.objects.select_for_update().filter(pk=section.module_id).first()
@@ -296,7 +328,15 @@ def section_undelete(*, section, actor):
 
 
 @transaction.atomic
-def section_live_save(*, section_id, base_version, body, attribution, changes, author_id):
+def section_live_save(
+    *,
+    section_id: int,
+    base_version: int,
+    body: str,
+    attribution: list,
+    changes: dict,
+    author_id: int,
+) -> Section:
     """Write a live room's text back as the section's next version.
 
     ``changes`` maps each membership id that typed since the last write-back to its words

@@ -1,14 +1,15 @@
+from django.db.models import Model
 from django.utils import timezone
 
-from workshops.models import ContributionEntry, Organisation
+from workshops.models import ContributionEntry, Membership, Organisation
 from workshops.scope import workshop_and_module_ids
 
 
 def contribution_record(
     *,
-    actor,
-    action,
-    target,
+    actor: Membership,
+    action: str,
+    target: Model,
     words_added: int = 0,
     words_removed: int = 0,
 ) -> ContributionEntry:

@@ -1,10 +1,12 @@
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 
+from workshops.models import Membership
 from workshops.rules import role_allows
 from workshops.scope import organisation_id_of
 
 
-def require(actor, action, target) -> None:
+def require(actor: Membership | None, action: str, target: Model) -> None:
     """Refuse a write by someone whose membership does not allow ``action`` in the organisation
     ``target`` belongs to (any object with a scope: an organisation, a section, a round...).
 
