@@ -1,11 +1,15 @@
 from django.urls import path
 
-from workshops.views import content, history, log, members, packs, reviews, sessions
+from workshops.views import content, history, log, members, packs, reviews, sessions, time
 
 urlpatterns = [
     path("", members.home, name="home"),
     path("organisations/switch/", members.organisation_switch, name="organisation_switch"),
-    path("invitations/<slug:token>/", members.invitation_accept, name="invitation_accept"),
+    path(
+        "invitations/<slug:token>/",
+        members.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
     path("preview/", content.markdown_preview, name="markdown_preview"),
     path(
         "account/emails/",
@@ -45,8 +49,8 @@ urlpatterns = [
         log.ContributionSummaryView.as_view(),
         name="contribution_summary",
     ),
-    path("o/<int:org_id>/time/", sessions.TimeRecordsView.as_view(), name="time_records"),
-    path("o/<int:org_id>/time.csv", sessions.TimeRecordsCsvView.as_view(), name="time_records_csv"),
+    path("o/<int:org_id>/time/", time.TimeRecordsView.as_view(), name="time_records"),
+    path("o/<int:org_id>/time.csv", time.TimeRecordsCsvView.as_view(), name="time_records_csv"),
     # Workshops
     path("workshops/<int:pk>/", content.WorkshopDetailView.as_view(), name="workshop_detail"),
     path("workshops/<int:pk>/edit/", content.WorkshopEditView.as_view(), name="workshop_edit"),

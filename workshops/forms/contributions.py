@@ -34,3 +34,17 @@ class ContributionLogFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, as ``contribution_log`` takes them; none while the form is
+        unbound or invalid."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "membership_id": data["person"],
+            "module_id": data["module"],
+            "action": data["action"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from workshops.enums import (
     Payment,
 )
+from workshops.models import CoDesignSession
 
-from .base import CleanTextMixin, CrispyForm
+from .base import CleanTextMixin, CrispyForm, CrispyModelForm
 
 
 class SessionForm(CrispyForm):
@@ -34,19 +35,16 @@ class SessionForm(CrispyForm):
         return self.members[self.cleaned_data["facilitator"]]
 
 
-class SessionRecordForm(CrispyForm):
-    notes = forms.CharField(
-        label=_("Notes"), required=False, max_length=20000, widget=forms.Textarea({"rows": 4})
-    )
-    decisions = forms.CharField(
-        label=_("Decisions"), required=False, max_length=20000, widget=forms.Textarea({"rows": 3})
-    )
-    actions = forms.CharField(
-        label=_("Actions (who does what)"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea({"rows": 3}),
-    )
+class SessionRecordForm(CrispyModelForm):
+    class Meta:
+        model = CoDesignSession
+        fields = ["notes", "decisions", "actions"]
+        labels = {"actions": _("Actions (who does what)")}
+        widgets = {
+            "notes": forms.Textarea({"rows": 4}),
+            "decisions": forms.Textarea({"rows": 3}),
+            "actions": forms.Textarea({"rows": 3}),
+        }
 
 
 class ConfirmSessionTimeForm(CleanTextMixin, forms.Form):

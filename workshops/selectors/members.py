@@ -1,15 +1,20 @@
 """Organisations, memberships and invitations, as the user may see them."""
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
 from workshops.models import (
+    Invitation,
     Membership,
     Organisation,
     User,
 )
+from workshops.rules import MANAGE_MEMBERS, can
 
 from .base import get_or_404
 
 
-def organisations_for_user(user):
+def organisations_for_user(user: User | AnonymousUser) -> QuerySet[Organisation]:
     if not user.is_authenticated or not user.is_active:
         return Organisation.objects.none()
     return Organisation.objects.filter(
@@ -17,7 +22,7 @@ def organisations_for_user(user):
     ).distinct()
 
 
-def memberships_for_user(user):
+def memberships_for_user(user: User | AnonymousUser) -> QuerySet[Membership]:
     if not user.is_authenticated or not user.is_active:
         return Membership.objects.none()
     return (
@@ -27,11 +32,11 @@ def memberships_for_user(user):
     )
 
 
-def organisation_get(*, user, pk):
+def organisation_get(*, user: User | AnonymousUser, pk: object) -> Organisation:
     return get_or_404(organisations_for_user(user), pk=pk)
 
 
-def organisation_members(*, organisation):
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
     return (
         organisation.memberships.filter(removed_at__isnull=True)
         .select_related("user")
@@ -39,21 +44,38 @@ def organisation_members(*, organisation):
     )
 
 
-def membership_get(*, organisation, pk):
+def membership_get(*, organisation: Organisation, pk: object) -> Membership:
     return get_or_404(organisation_members(organisation=organisation), pk=pk)
 
 
-def user_exists(*, email):
+def user_exists(*, email: str) -> bool:
     return User.objects.filter(email=email.lower()).exists()
 
 
-def pending_invitations(*, organisation):
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
     return organisation.invitations.filter(accepted_at__isnull=True).select_related(
         "invited_by__user"
     )
 
 
-def memberships_by_id(*, organisation):
+def member_list_page(*, organisation: Organisation, user: User) -> dict:
+    """The people page: the organisation's members, and for those who may manage them, the
+    invitations not yet accepted."""
+    invitations = []
+    if can(user, MANAGE_MEMBERS, organisation):
+        invitations = pending_invitations(organisation=organisation)
+    return {
+        "members": organisation_members(organisation=organisation),
+        "invitations": invitations,
+    }
+
+
+def invitation_get_by_token(*, token: str) -> Invitation:
+    """The invitation an emailed link names, whoever follows it (the token is the secret)."""
+    return get_or_404(Invitation.objects.select_related("organisation"), token=token)
+
+
+def memberships_by_id(*, organisation: Organisation) -> dict[int, Membership]:
     """Every membership the organisation has had, removed ones included: past work keeps its
     credit after a person leaves."""
     return {m.pk: m for m in organisation.memberships.select_related("user")}

@@ -1,20 +1,69 @@
 """Printable packs."""
 
+from django.db.models import QuerySet
+
+from workshops.enums import PackKind
 from workshops.models import (
+    Module,
     Pack,
+    User,
+    Workshop,
 )
+from workshops.pdf.assemble import contents_of, pack_content_key
 
 from .base import get_or_404, workshops_visible
 
 
-def pack_get(*, user, pk):
+def pack_get(*, user: User, pk: object) -> Pack:
     return get_or_404(
         Pack.objects.filter(workshop__in=workshops_visible(user)).select_related(
-            "workshop__organisation", "module"
+            # The module's own chain too: the page names the workshop and module it is part of.
+            "workshop__organisation",
+            "module__workshop__organisation",
         ),
         pk=pk,
     )
 
 
-def workshop_packs(*, workshop):
+def workshop_packs(*, workshop: Workshop) -> QuerySet[Pack]:
     return workshop.packs.select_related("module", "requested_by__user").order_by("-created_at")
+
+
+def workshop_pack_modules(*, workshop: Workshop) -> list[Module]:
+    """The workshop's modules in order, each loaded with its agreed version, in one query."""
+    return list(workshop.modules.select_related("agreed_version").order_by("position", "pk"))
+
+
+def _current_keys(*, workshop: Workshop, modules: list[Module]) -> dict:
+    """The content key each kind of pack would have now, to mark older packs out of date.
+
+    ``modules`` are all the workshop's modules in order, loaded with their agreed versions, so
+    this runs no query.
+    """
+    keys = {}
+    whole = contents_of(modules)
+    for kind in (PackKind.ATTENDEE, PackKind.FACILITATOR):
+        keys[(kind, None)] = pack_content_key(
+            kind=kind, workshop=workshop, module=None, contents=whole
+        )
+    for module in (m for m in modules if m.agreed_version):
+        contents = contents_of([module])
+        keys[(PackKind.MODULE_HANDOUT, module.pk)] = pack_content_key(
+            kind=PackKind.MODULE_HANDOUT, workshop=workshop, module=module, contents=contents
+        )
+    return keys
+
+
+def workshop_packs_page(*, workshop: Workshop, modules: list[Module] | None = None) -> dict:
+    """The packs page: the workshop's modules with their agreed versions, and the packs made so
+    far, newest first, each marked ``is_out_of_date`` when what is agreed now differs.
+
+    ``modules``, when the caller already has them from ``workshop_pack_modules``, saves a query.
+    """
+    if modules is None:
+        modules = workshop_pack_modules(workshop=workshop)
+    packs = list(workshop_packs(workshop=workshop))
+    keys = _current_keys(workshop=workshop, modules=modules)
+    for pack in packs:
+        pack.is_out_of_date = keys.get((pack.kind, pack.module_id)) != pack.content_key
+    return {"workshop": workshop, "modules": modules, "packs": packs}

@@ -18,7 +18,7 @@ from workshops.models import (
 from workshops.models.organisations import perspective_label
 from workshops.rules import COMMENT, SIGN_OFF, can, role_allows
 from workshops.scope import organisation_of
-from workshops.services.reviews import round_sign_off_state
+from workshops.signoff import SignOffState, sign_off_state
 
 from .base import get_or_404, workshops_visible
 
@@ -134,11 +134,13 @@ def module_version_comparison(*, module: Module, old: int, new: int) -> dict:
     }
 
 
-def _reviewers_with_decisions(round: ReviewRound, decisions: dict[int, Decision]) -> list[Reviewer]:
+def _reviewers_with_decisions(
+    round: ReviewRound, decision_of: dict[int, Decision]
+) -> list[Reviewer]:
     """The round's reviewers, each with ``decision`` set to theirs, or None."""
     reviewers = list(round.reviewers.select_related("membership__user"))
     for reviewer in reviewers:
-        reviewer.decision = decisions.get(reviewer.membership_id)
+        reviewer.decision = decision_of.get(reviewer.membership_id)
     return reviewers
 
 
@@ -161,6 +163,18 @@ def _sections_under_review(
     ]
 
 
+def _sign_off_so_far(
+    round: ReviewRound, organisation: Organisation, decisions: list[Decision]
+) -> SignOffState:
+    """The sign-off rule applied to the decisions the page already shows."""
+    return sign_off_state(
+        [(d.kind, d.perspective, d.content_hash) for d in decisions],
+        content_hash=round.version.content_hash,
+        family_carer_needed=organisation.family_carer_approvals_needed,
+        professional_needed=organisation.professional_approvals_needed,
+    )
+
+
 def review_round_page(*, round: ReviewRound, membership: Membership, user: User) -> dict:
     """What the round page shows: the frozen text with its changes and comments, the reviewers
     and their decisions, the sign-off so far, the open items from earlier rounds and what
@@ -169,8 +183,9 @@ def review_round_page(*, round: ReviewRound, membership: Membership, user: User)
     organisation = organisation_of(round)
     previous = previous_version_for_round(round=round)
     threads = round_comments(module=round.module)
-    decisions = {d.membership_id: d for d in round.decisions.all()}
-    reviewers = _reviewers_with_decisions(round, decisions)
+    decisions = list(round.decisions.all())
+    decision_of = {d.membership_id: d for d in decisions}
+    reviewers = _reviewers_with_decisions(round, decision_of)
     is_reviewer = membership.pk in {r.membership_id for r in reviewers}
     section_ids = {s["id"] for s in version.sections}
     return {
@@ -180,11 +195,11 @@ def review_round_page(*, round: ReviewRound, membership: Membership, user: User)
         "general_threads": [t for t in threads if t.section_id not in section_ids],
         "open_items": [t for t in threads if not t.is_resolved and t.round.number < round.number],
         "reviewers": reviewers,
-        "state": round_sign_off_state(round),
+        "state": _sign_off_so_far(round, organisation, decisions),
         "is_reviewer": is_reviewer,
         "can_sign_off": can(user, SIGN_OFF, organisation) and is_reviewer,
         "can_comment": can(user, COMMENT, organisation),
-        "my_decision": decisions.get(membership.pk),
+        "my_decision": decision_of.get(membership.pk),
         "stamp": agreed_stamp(version=version),
     }
 

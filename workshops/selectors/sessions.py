@@ -1,17 +1,25 @@
 """Co-design sessions, their agenda, who is in the room, and attendance."""
 
+from datetime import datetime
+
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from workshops.models import (
     CoDesignSession,
+    Membership,
+    Module,
     Section,
+    User,
+    Workshop,
 )
+from workshops.rules import can_write_live
 
-from .base import get_or_404
-from .content import workshops_visible
+from .base import get_or_404, workshops_visible
+from .members import memberships_by_id, organisation_members
 
 
-def session_get(*, user, pk):
+def session_get(*, user: User, pk: object) -> CoDesignSession:
     return get_or_404(
         CoDesignSession.objects.filter(workshop__in=workshops_visible(user)).select_related(
             "workshop__organisation", "facilitator__user"
@@ -20,7 +28,7 @@ def session_get(*, user, pk):
     )
 
 
-def live_section_get(*, user, session, pk):
+def live_section_get(*, user: User, session: CoDesignSession, pk: object) -> Section:
     """A section on the session's agenda that the user may see, or 404."""
     return get_or_404(
         Section.objects.filter(
@@ -30,11 +38,20 @@ def live_section_get(*, user, session, pk):
     )
 
 
-def workshop_sessions(*, workshop):
+def workshop_sessions(*, workshop: Workshop) -> QuerySet[CoDesignSession]:
     return workshop.sessions.select_related("facilitator__user").order_by("-starts_at")
 
 
-def session_agenda_sections(*, session):
+def session_form_choices(*, workshop: Workshop) -> dict:
+    """What a session can be scheduled with: the workshop's modules in order, and the
+    organisation's members as facilitators."""
+    return {
+        "modules": list(workshop.modules.order_by("position")),
+        "members": list(organisation_members(organisation=workshop.organisation)),
+    }
+
+
+def session_agenda_sections(*, session: CoDesignSession) -> list[Module]:
     """The agenda's modules in order, each with its sections, in two queries."""
     modules = list(session.agenda.order_by("position", "pk"))
     sections = Section.objects.filter(module__in=modules).order_by("position", "pk")
@@ -46,29 +63,67 @@ def session_agenda_sections(*, session):
     return modules
 
 
-def session_present(*, session):
+def session_present(*, session: CoDesignSession) -> list[Membership]:
     """Who is in the live room now (an open stay), once each."""
     stays = session.attendance.filter(left_at__isnull=True).select_related("membership__user")
     return list({stay.membership_id: stay.membership for stay in stays}.values())
 
 
-def attendance_minutes(*, session, now=None):
+def _merged_seconds(intervals: list[tuple[datetime, datetime]]) -> float:
+    """The time covered by intervals sorted by start, counting overlaps once."""
+    total, current_start, current_end = 0.0, None, None
+    for start, end in intervals:
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += (current_end - current_start).total_seconds()
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += (current_end - current_start).total_seconds()
+    return total
+
+
+def attendance_minutes(*, session: CoDesignSession, now: datetime | None = None) -> dict[int, int]:
     """Minutes each person spent in the session's rooms, counting overlapping stays once."""
     now = now or timezone.now()
     stays = {}
     for stay in session.attendance.order_by("joined_at"):
         stays.setdefault(stay.membership_id, []).append((stay.joined_at, stay.left_at or now))
-    minutes = {}
-    for membership_id, intervals in stays.items():
-        total, current_start, current_end = 0.0, None, None
-        for start, end in intervals:
-            if current_end is None or start > current_end:
-                if current_end is not None:
-                    total += (current_end - current_start).total_seconds()
-                current_start, current_end = start, end
-            else:
-                current_end = max(current_end, end)
-        if current_end is not None:
-            total += (current_end - current_start).total_seconds()
-        minutes[membership_id] = round(total / 60)
-    return minutes
+    return {
+        membership_id: round(_merged_seconds(intervals) / 60)
+        for membership_id, intervals in stays.items()
+    }
+
+
+def session_page(*, session: CoDesignSession, membership: Membership) -> dict:
+    """The session page: its agenda, who is in the room, each person's attendance (and whether
+    they confirmed it as time), and the viewer's own minutes."""
+    minutes = attendance_minutes(session=session)
+    members = memberships_by_id(organisation=session.workshop.organisation)
+    confirmed = set(session.time_entries.values_list("membership_id", flat=True))
+    attended = sorted(
+        (pk for pk in minutes if pk in members), key=lambda pk: members[pk].user.full_name
+    )
+    return {
+        "agenda": session_agenda_sections(session=session),
+        "present": session_present(session=session),
+        "attendance": [
+            {"member": members[pk], "minutes": minutes[pk], "confirmed": pk in confirmed}
+            for pk in attended
+        ],
+        "my_minutes": minutes.get(membership.pk),
+        "my_time_confirmed": membership.pk in confirmed,
+    }
+
+
+def live_section_page(*, user: User, session: CoDesignSession, pk: object) -> dict:
+    """The live editor's page for one agenda section (404 off the agenda): the section, whether
+    the user may type in it now, and who is in the room."""
+    section = live_section_get(user=user, session=session, pk=pk)
+    return {
+        "section": section,
+        "module": section.module,
+        "can_write": can_write_live(user, session, section),
+        "present": session_present(session=session),
+    }

@@ -287,7 +287,7 @@ def section_restore(
 def section_move(*, section: Section, direction: str, actor: Membership) -> bool:
     """Move a section one place up or down. Returns False, and logs nothing, at either end."""
     require(actor, EDIT_CONTENT, section)
-    siblings = Section.objects.select_for_update().filter()
+    siblings = Section.objects.select_for_update().filter(module_id=section.module_id)
     if not _move_in(siblings.order_by("position", "pk"), section, direction):
         return False
     contribution_record(actor=actor, action=Action.SECTION_MOVE, target=section)

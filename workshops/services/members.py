@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops.enums import Action, Role
-from workshops.models import Invitation, Membership, User
+from workshops.models import Invitation, Membership, Organisation, User
 from workshops.outbox import enqueue
 from workshops.rules import MANAGE_MEMBERS
 
@@ -15,7 +15,15 @@ from .permissions import require
 
 
 @transaction.atomic
-def invitation_create(*, organisation, email, role, perspective, is_external=False, actor):
+def invitation_create(
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    perspective: str,
+    is_external: bool = False,
+    actor: Membership,
+) -> Invitation:
     """Invite a person by email. The email is sent by a task once the invitation is saved."""
     require(actor, MANAGE_MEMBERS, organisation)
     email = email.strip().lower()
@@ -35,7 +43,14 @@ def invitation_create(*, organisation, email, role, perspective, is_external=Fal
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user=None, full_name="", first_name="", password=""):
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    full_name: str = "",
+    first_name: str = "",
+    password: str = "",
+) -> Membership:
     """Turn an invitation into a membership, creating the person's account if they have none.
 
     A removed member who is invited again gets their old membership back, so their past work
@@ -71,7 +86,7 @@ def invitation_accept(*, invitation, user=None, full_name="", first_name="", pas
     return membership
 
 
-def _ensure_a_lead_remains(membership, new_role=None):
+def _ensure_a_lead_remains(membership: Membership, new_role: str | None = None) -> None:
     if membership.role != Role.LEAD or new_role == Role.LEAD:
         return
     other_leads = Membership.active.filter(
@@ -84,7 +99,9 @@ def _ensure_a_lead_remains(membership, new_role=None):
 
 
 @transaction.atomic
-def membership_update(*, membership, role, perspective, is_external, actor):
+def membership_update(
+    *, membership: Membership, role: str, perspective: str, is_external: bool, actor: Membership
+) -> Membership:
     require(actor, MANAGE_MEMBERS, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_a_lead_remains(membership, new_role=role)
@@ -95,7 +112,7 @@ def membership_update(*, membership, role, perspective, is_external, actor):
 
 
 @transaction.atomic
-def membership_remove(*, membership, actor):
+def membership_remove(*, membership: Membership, actor: Membership) -> Membership:
     """Remove a member. The row stays, so everything they wrote stays credited to them."""
     require(actor, MANAGE_MEMBERS, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -107,7 +124,9 @@ def membership_remove(*, membership, actor):
 
 
 @transaction.atomic
-def membership_set_credit_preference(*, membership, credit_preference, actor):
+def membership_set_credit_preference(
+    *, membership: Membership, credit_preference: str, actor: Membership
+) -> Membership:
     """A person chooses how they are credited. Only they may choose it."""
     if actor.pk != membership.pk:
         raise ValidationError(_("Only the person themselves can choose how they are credited."))

@@ -7,6 +7,7 @@ finds the existing row, and its file, instead of rendering again.
 import logging
 import os
 import tempfile
+from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
@@ -16,10 +17,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from workshops.enums import Action, PackKind, PackState
-from workshops.models import Pack
+from workshops.models import Membership, Module, Pack, Workshop
 from workshops.outbox import enqueue
 from workshops.pdf.assemble import pack_content_key, pack_contents, pack_html, pack_material
-from workshops.pdf.render import render_pdf
+from workshops.pdf.render import RenderedPdf, render_pdf
 from workshops.rules import VIEW
 
 from .contributions import contribution_record
@@ -29,7 +30,9 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def pack_request(*, workshop, kind, module=None, actor):
+def pack_request(
+    *, workshop: Workshop, kind: str, module: Module | None = None, actor: Membership
+) -> Pack:
     """The pack for what is agreed now: the existing one if nothing changed, else a new one,
     queued for rendering after commit. Refused when nothing is agreed yet."""
     require(actor, VIEW, workshop)
@@ -68,7 +71,7 @@ def pack_request(*, workshop, kind, module=None, actor):
 
 
 @transaction.atomic
-def pack_retry(*, pack, actor):
+def pack_retry(*, pack: Pack, actor: Membership) -> Pack:
     """Queue a failed (or abandoned) render again."""
     require(actor, VIEW, pack)
     pack = Pack.objects.select_for_update().get(pk=pack.pk)
@@ -82,7 +85,7 @@ def pack_retry(*, pack, actor):
     return pack
 
 
-def _claim(pack_id):
+def _claim(pack_id: int) -> Pack | None:
     """Mark the pack as rendering, unless it is ready (or gone). Returns it, or None."""
     with transaction.atomic():
         pack = (
@@ -101,7 +104,7 @@ def _claim(pack_id):
         return pack
 
 
-def pack_build(pack):
+def pack_build(pack: Pack) -> RenderedPdf:
     """The PDF for a pack's recorded contents, as bytes. Used by the task and the command."""
     material = pack_material(
         workshop=pack.workshop,
@@ -112,7 +115,7 @@ def pack_build(pack):
     return render_pdf(pack_html(material))
 
 
-def _write_atomically(path, data):
+def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:
@@ -125,7 +128,7 @@ def _write_atomically(path, data):
         raise
 
 
-def pack_render(*, pack_id):
+def pack_render(*, pack_id: int) -> Pack | None:
     """Render a queued pack and store its file. Idempotent: a ready pack is left as it is.
 
     A failure is recorded on the pack with a plain message (and can be retried); it never
@@ -159,12 +162,12 @@ def pack_render(*, pack_id):
     return pack
 
 
-def _fail(pack, message):
+def _fail(pack: Pack, message: str) -> None:
     Pack.objects.filter(pk=pack.pk).update(
         state=PackState.FAILED, finished_at=timezone.now(), error=message
     )
 
 
-def _file_name(pack):
+def _file_name(pack: Pack) -> str:
     subject = pack.module.title if pack.module else pack.workshop.title
     return f"{slugify(subject)[:60] or 'pack'}-{pack.kind.replace('_', '-')}.pdf"

@@ -5,6 +5,9 @@ changes, so parallel approvals, a withdrawal racing an approval, or a double-cli
 are serialised and leave one consistent outcome.
 """
 
+from collections.abc import Iterable
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -15,6 +18,7 @@ from workshops.enums import Action, DecisionKind, RoundStatus
 from workshops.models import (
     Comment,
     Decision,
+    Membership,
     Module,
     ModuleVersion,
     Reviewer,
@@ -23,13 +27,13 @@ from workshops.models import (
 from workshops.models.reviews import content_hash_of
 from workshops.outbox import enqueue
 from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, role_allows
-from workshops.signoff import sign_off_state
+from workshops.signoff import SignOffState, sign_off_state
 
 from .contributions import contribution_record
 from .permissions import require
 
 
-def module_snapshot(module):
+def module_snapshot(module: Module) -> dict:
     """The module's current text and settings as plain data, in order: what a round freezes."""
     sections = module.sections.order_by("position", "pk")
     return {
@@ -57,28 +61,19 @@ def module_snapshot(module):
     }
 
 
-def _locked_round(round):
+def _locked_round(round: ReviewRound) -> ReviewRound:
     return (
         ReviewRound.objects.select_for_update().select_related("version", "module").get(pk=round.pk)
     )
 
 
-def _require_open(round):
+def _require_open(round: ReviewRound) -> None:
     if not round.is_open:
         raise ValidationError(_("This review round has ended."))
 
 
-@transaction.atomic
-def review_round_open(*, module, reviewers, message="", due_date=None, actor):
-    """Freeze the module's sections into a new version and open a review round on it.
-
-    An open round whose reviewers asked for changes is closed as "changes requested" first; any
-    other open round must be withdrawn before a new one starts. Emails the reviewers after commit.
-    """
-    organisation_id = module.workshop.organisation_id
-    require(actor, EDIT_CONTENT, module)
-    Module.objects.select_for_update().filter(pk=module.pk).first()
-    reviewers = list(reviewers)
+def _require_reviewers(reviewers: list[Membership], *, organisation_id: int) -> None:
+    """At least one reviewer, each an active member of the organisation whose role can comment."""
     if not reviewers:
         raise ValidationError({"reviewers": _("Choose at least one reviewer.")})
     for reviewer in reviewers:
@@ -90,6 +85,26 @@ def review_round_open(*, module, reviewers, message="", due_date=None, actor):
             raise ValidationError(
                 {"reviewers": _("%(name)s can't review.") % {"name": reviewer.user}}
             )
+
+
+@transaction.atomic
+def review_round_open(
+    *,
+    module: Module,
+    reviewers: Iterable[Membership],
+    message: str = "",
+    due_date: date | None = None,
+    actor: Membership,
+) -> ReviewRound:
+    """Freeze the module's sections into a new version and open a review round on it.
+
+    An open round whose reviewers asked for changes is closed as "changes requested" first; any
+    other open round must be withdrawn before a new one starts. Emails the reviewers after commit.
+    """
+    require(actor, EDIT_CONTENT, module)
+    Module.objects.select_for_update().filter(pk=module.pk).first()
+    reviewers = list(reviewers)
+    _require_reviewers(reviewers, organisation_id=module.workshop.organisation_id)
 
     current = ReviewRound.objects.select_for_update().filter(module=module, status=RoundStatus.OPEN)
     for open_round in current:
@@ -134,7 +149,7 @@ def review_round_open(*, module, reviewers, message="", due_date=None, actor):
 
 
 @transaction.atomic
-def review_round_withdraw(*, round, actor):
+def review_round_withdraw(*, round: ReviewRound, actor: Membership) -> ReviewRound:
     require(actor, EDIT_CONTENT, round)
     round = _locked_round(round)
     _require_open(round)
@@ -146,7 +161,9 @@ def review_round_withdraw(*, round, actor):
 
 
 @transaction.atomic
-def review_decide(*, round, kind, content_hash, reason="", actor):
+def review_decide(
+    *, round: ReviewRound, kind: str, content_hash: str, reason: str = "", actor: Membership
+) -> Decision:
     """Record (or change) a reviewer's decision, then agree the version if the rule is met.
 
     The decision names the hash of the version the reviewer read: a stale hash is refused, so an
@@ -186,7 +203,7 @@ def review_decide(*, round, kind, content_hash, reason="", actor):
     return decision
 
 
-def round_sign_off_state(round):
+def round_sign_off_state(round: ReviewRound) -> SignOffState:
     organisation = round.module.workshop.organisation
     return sign_off_state(
         round.decisions.values_list("kind", "perspective", "content_hash"),
@@ -196,7 +213,7 @@ def round_sign_off_state(round):
     )
 
 
-def _agree_if_signed_off(round, *, actor):
+def _agree_if_signed_off(round: ReviewRound, *, actor: Membership) -> bool:
     """Close the (locked) round as agreed when both keys are turned. True if it was agreed."""
     if not round_sign_off_state(round).agreed:
         return False
@@ -211,7 +228,15 @@ def _agree_if_signed_off(round, *, actor):
 
 
 @transaction.atomic
-def comment_add(*, round, body, section_id=None, quote="", parent=None, actor):
+def comment_add(
+    *,
+    round: ReviewRound,
+    body: str,
+    section_id: int | None = None,
+    quote: str = "",
+    parent: Comment | None = None,
+    actor: Membership,
+) -> Comment:
     """Comment on a section of the frozen version, or reply to a comment. Emails the authors."""
     require(actor, COMMENT, round)
     round = _locked_round(round)
@@ -241,7 +266,7 @@ def comment_add(*, round, body, section_id=None, quote="", parent=None, actor):
 
 
 @transaction.atomic
-def comment_set_resolved(*, comment, resolved, actor):
+def comment_set_resolved(*, comment: Comment, resolved: bool, actor: Membership) -> Comment:
     """Resolve a comment thread, or reopen it."""
     require(actor, COMMENT, comment)
     comment = Comment.objects.select_for_update().select_related("round__module").get(pk=comment.pk)

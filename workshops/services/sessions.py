@@ -1,5 +1,8 @@
 """Co-design sessions, attendance, and the live rooms' stored document state."""
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +14,9 @@ from workshops.models import (
     Attendance,
     CoDesignSession,
     LiveDocument,
+    Membership,
+    Module,
+    Workshop,
 )
 from workshops.rules import EDIT_CONTENT, VIEW
 
@@ -19,7 +25,15 @@ from .permissions import require
 
 
 @transaction.atomic
-def session_create(*, workshop, title, starts_at, agenda, facilitator, actor):
+def session_create(
+    *,
+    workshop: Workshop,
+    title: str,
+    starts_at: datetime,
+    agenda: Iterable[Module],
+    facilitator: Membership,
+    actor: Membership,
+) -> CoDesignSession:
     require(actor, EDIT_CONTENT, workshop)
     if facilitator.organisation_id != workshop.organisation_id:
         raise ValidationError({"facilitator": _("The facilitator must be a member here.")})
@@ -32,7 +46,9 @@ def session_create(*, workshop, title, starts_at, agenda, facilitator, actor):
 
 
 @transaction.atomic
-def session_record_update(*, session, notes, decisions, actions, actor):
+def session_record_update(
+    *, session: CoDesignSession, notes: str, decisions: str, actions: str, actor: Membership
+) -> CoDesignSession:
     """Save the notes, decisions and actions captured in the session."""
     require(actor, EDIT_CONTENT, session)
     session.notes, session.decisions, session.actions = notes, decisions, actions
@@ -42,7 +58,7 @@ def session_record_update(*, session, notes, decisions, actions, actor):
 
 
 @transaction.atomic
-def session_end(*, session, actor):
+def session_end(*, session: CoDesignSession, actor: Membership) -> CoDesignSession:
     """End the session: the live rooms close for writing and open stays are closed."""
     require(actor, EDIT_CONTENT, session)
     session = CoDesignSession.objects.select_for_update().get(pk=session.pk)
@@ -58,7 +74,7 @@ def session_end(*, session, actor):
 
 
 @transaction.atomic
-def attendance_join(*, session, membership):
+def attendance_join(*, session: CoDesignSession, membership: Membership) -> Attendance:
     """Record that a person joined the session's live room. Logged as attendance."""
     require(membership, VIEW, session)
     attendance = Attendance.objects.create(
@@ -68,12 +84,14 @@ def attendance_join(*, session, membership):
     return attendance
 
 
-def attendance_leave(*, attendance_id):
+def attendance_leave(*, attendance_id: int) -> None:
     """Close a stay. Not a contribution of its own: the join was logged."""
     Attendance.objects.filter(pk=attendance_id, left_at__isnull=True).update(left_at=timezone.now())
 
 
-def live_document_store(*, section_id, state, base_state, base_version):
+def live_document_store(
+    *, section_id: int, state: bytes, base_state: bytes, base_version: int
+) -> None:
     """Keep a room's CRDT state, so it can start again where it stopped. Not a contribution:
     the text it holds is logged when it is written back as a revision."""
     LiveDocument.objects.update_or_create(

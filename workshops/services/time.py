@@ -1,11 +1,13 @@
 """Time records: what each person gave, and how it is paid."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from workshops.enums import Action
-from workshops.models import TimeEntry
+from workshops.models import CoDesignSession, Membership, TimeEntry
 from workshops.rules import MANAGE_MEMBERS, VIEW
 
 from .contributions import contribution_record
@@ -14,8 +16,16 @@ from .permissions import require
 
 @transaction.atomic
 def time_entry_create(
-    *, membership, date, minutes, activity, payment, note="", session=None, actor
-):
+    *,
+    membership: Membership,
+    date: datetime.date,
+    minutes: int,
+    activity: str,
+    payment: str,
+    note: str = "",
+    session: CoDesignSession | None = None,
+    actor: Membership,
+) -> TimeEntry:
     """A member records their own time (a lead may record it for them)."""
     if actor.organisation_id != membership.organisation_id:
         raise PermissionDenied

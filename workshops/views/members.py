@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
 from workshops.forms.members import (
     AcceptInvitationForm,
@@ -15,19 +18,24 @@ from workshops.forms.members import (
     InvitationForm,
     MembershipForm,
 )
-from workshops.models import Invitation
-from workshops.rules import MANAGE_MEMBERS, VIEW, can
+from workshops.rules import MANAGE_MEMBERS, VIEW
 from workshops.selectors.members import (
+    invitation_get_by_token,
+    member_list_page,
     membership_get,
     memberships_for_user,
     organisation_get,
-    organisation_members,
-    pending_invitations,
     user_exists,
 )
 from workshops.services import members as member_services
 
-from .base import CURRENT_ORGANISATION_SESSION_KEY, ScopedView, add_service_errors
+from .base import (
+    CURRENT_ORGANISATION_SESSION_KEY,
+    OrganisationScopedView,
+    ScopedConfirmView,
+    ScopedFormView,
+    ScopedTemplateView,
+)
 
 
 @login_required
@@ -49,176 +57,168 @@ def organisation_switch(request):
     return redirect(organisation)
 
 
-def _form_page(view, form, title, status=200):
-    context = view.get_context_data(form=form, title=title, back_url=_members_url(view))
-    return render(view.request, "workshops/form_page.html", context, status=status)
-
-
-def _members_url(view):
-    return reverse("member_list", kwargs={"org_id": view.organisation.pk})
-
-
-class OrganisationScopedView(ScopedView):
-    scope = staticmethod(organisation_get)
-    pk_url_kwarg = "org_id"
-
-
-class MemberListView(OrganisationScopedView):
+class MemberListView(OrganisationScopedView, ScopedTemplateView):
     permission = VIEW
+    template_name = "workshops/member_list.html"
 
-    def get(self, request, org_id):
-        invitations = []
-        if can(request.user, MANAGE_MEMBERS, self.object):
-            invitations = pending_invitations(organisation=self.object)
-        context = self.get_context_data(
-            members=organisation_members(organisation=self.object),
-            invitations=invitations,
+    def get_context_data(self, **kwargs):
+        page = member_list_page(organisation=self.object, user=self.request.user)
+        return super().get_context_data(**page, **kwargs)
+
+
+class MembersFormView(OrganisationScopedView, ScopedFormView):
+    """A form about the organisation's people: back to the people page when done or cancelled."""
+
+    permission = MANAGE_MEMBERS
+
+    def get_success_url(self):
+        return reverse("member_list", kwargs={"org_id": self.organisation.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=self.get_success_url(), **kwargs)
+
+
+class MemberScopedMixin:
+    """About one member of the organisation: ``pk`` in the URL, 404 for anyone else."""
+
+    @cached_property
+    def member(self):
+        return membership_get(organisation=self.object, pk=self.kwargs["pk"])
+
+
+class MemberInviteView(MembersFormView):
+    form_class = InvitationForm
+    title = gettext_lazy("Invite a person")
+
+    def save(self, form):
+        return member_services.invitation_create(
+            organisation=self.object, actor=self.membership, **form.cleaned_data
         )
-        return render(request, "workshops/member_list.html", context)
+
+    def get_success_message(self):
+        return _("Invitation sent to %(email)s.") % {"email": self.result.email}
 
 
-class MemberInviteView(OrganisationScopedView):
-    permission = MANAGE_MEMBERS
+class MemberEditView(MemberScopedMixin, MembersFormView):
+    form_class = MembershipForm
+    success_message = gettext_lazy("Saved.")
 
-    def get(self, request, org_id):
-        return _form_page(self, InvitationForm(), _("Invite a person"))
+    def get_initial(self):
+        member = self.member
+        return {
+            "role": member.role,
+            "perspective": member.perspective,
+            "is_external": member.is_external,
+        }
 
-    def post(self, request, org_id):
-        form = InvitationForm(request.POST)
-        if form.is_valid():
-            try:
-                invitation = member_services.invitation_create(
-                    organisation=self.object, actor=self.membership, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-                )
-                return redirect("member_list", org_id=org_id)
-        return _form_page(self, form, _("Invite a person"), status=400)
+    def get_title(self):
+        return _("Change %(name)s's role") % {"name": self.member.user}
 
-
-class MemberEditView(OrganisationScopedView):
-    permission = MANAGE_MEMBERS
-
-    def get(self, request, org_id, pk):
-        member = membership_get(organisation=self.object, pk=pk)
-        form = MembershipForm(
-            initial={
-                "role": member.role,
-                "perspective": member.perspective,
-                "is_external": member.is_external,
-            }
+    def save(self, form):
+        return member_services.membership_update(
+            membership=self.member, actor=self.membership, **form.cleaned_data
         )
-        return _form_page(self, form, _("Change %(name)s's role") % {"name": member.user})
-
-    def post(self, request, org_id, pk):
-        member = membership_get(organisation=self.object, pk=pk)
-        form = MembershipForm(request.POST)
-        if form.is_valid():
-            try:
-                member_services.membership_update(
-                    membership=member, actor=self.membership, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("member_list", org_id=org_id)
-        title = _("Change %(name)s's role") % {"name": member.user}
-        return _form_page(self, form, title, status=400)
 
 
-class MemberRemoveView(OrganisationScopedView):
+class MemberRemoveView(MemberScopedMixin, OrganisationScopedView, ScopedConfirmView):
     permission = MANAGE_MEMBERS
+    template_name = "workshops/member_remove.html"
 
-    def get(self, request, org_id, pk):
-        member = membership_get(organisation=self.object, pk=pk)
-        context = self.get_context_data(member=member)
-        return render(request, "workshops/member_remove.html", context)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
 
-    def post(self, request, org_id, pk):
-        member = membership_get(organisation=self.object, pk=pk)
-        try:
-            member_services.membership_remove(membership=member, actor=self.membership)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s has been removed. Their work stays credited to them.")
-                % {"name": member.user},
-            )
-        return redirect("member_list", org_id=org_id)
+    def save(self, form):
+        return member_services.membership_remove(membership=self.member, actor=self.membership)
+
+    def get_success_message(self):
+        return _("%(name)s has been removed. Their work stays credited to them.") % {
+            "name": self.member.user
+        }
+
+    def get_success_url(self):
+        return reverse("member_list", kwargs={"org_id": self.organisation.pk})
+
+    def form_invalid(self, form):
+        # Refused (the last lead): say why on the people page.
+        messages.error(self.request, " ".join(form.non_field_errors()))
+        return redirect(self.get_success_url())
 
 
-class CreditPreferenceView(OrganisationScopedView):
+class CreditPreferenceView(MembersFormView):
     """Each person chooses, per organisation, how their work is credited."""
 
     permission = VIEW
+    form_class = CreditPreferenceForm
+    title = gettext_lazy("How you are credited")
+    success_message = gettext_lazy("Saved.")
 
-    def get(self, request, org_id):
-        form = CreditPreferenceForm(
-            initial={"credit_preference": self.membership.credit_preference}
-        )
-        return _form_page(self, form, _("How you are credited"))
+    def get_initial(self):
+        return {"credit_preference": self.membership.credit_preference}
 
-    def post(self, request, org_id):
-        form = CreditPreferenceForm(request.POST)
-        if not form.is_valid():
-            return _form_page(self, form, _("How you are credited"), status=400)
-        member_services.membership_set_credit_preference(
+    def save(self, form):
+        return member_services.membership_set_credit_preference(
             membership=self.membership, actor=self.membership, **form.cleaned_data
         )
-        messages.success(request, _("Saved."))
-        return redirect("member_list", org_id=org_id)
 
 
-def invitation_accept(request, token):
-    """Join an organisation from an emailed link: sign in as the invited address, or sign up."""
-    invitation = get_object_or_404(Invitation.objects.select_related("organisation"), token=token)
-    if not invitation.is_usable:
-        return render(request, "registration/invitation_unusable.html", status=410)
-    user = request.user if request.user.is_authenticated else None
-    if user is not None and user.email != invitation.email:
-        return render(
-            request,
-            "registration/invitation_wrong_account.html",
-            {"invitation": invitation},
-            status=403,
-        )
-    existing_account = user is None and user_exists(email=invitation.email)
-    form = None
-    if request.method == "POST":
-        if user is not None:
+class InvitationAcceptView(FormView):
+    """Join an organisation from an emailed link: sign in as the invited address, or sign up.
+
+    A person signed in as that address joins with one click; a new person makes their account
+    with the form; someone with an account who is not signed in is asked to sign in first.
+    """
+
+    template_name = "registration/invitation_accept.html"
+    form_class = AcceptInvitationForm
+
+    def dispatch(self, request, token):
+        self.invitation = invitation_get_by_token(token=token)
+        if not self.invitation.is_usable:
+            return render(request, "registration/invitation_unusable.html", status=410)
+        self.user = request.user if request.user.is_authenticated else None
+        if self.user is not None and self.user.email != self.invitation.email:
+            context = {"invitation": self.invitation}
+            return render(
+                request, "registration/invitation_wrong_account.html", context, status=403
+            )
+        self.existing_account = self.user is None and user_exists(email=self.invitation.email)
+        return super().dispatch(request, token)
+
+    def post(self, request, token):
+        if self.user is not None:
             try:
-                member_services.invitation_accept(invitation=invitation, user=user)
+                member_services.invitation_accept(invitation=self.invitation, user=self.user)
             except ValidationError as error:
                 messages.info(request, " ".join(error.messages))
-            return redirect(invitation.organisation)
-        if not existing_account:
-            form = AcceptInvitationForm(request.POST)
-            if form.is_valid():
-                membership = member_services.invitation_accept(
-                    invitation=invitation,
-                    full_name=form.cleaned_data["full_name"],
-                    first_name=form.cleaned_data["first_name"],
-                    password=form.cleaned_data["password1"],
-                )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(
-                    request,
-                    _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation},
-                )
-                return redirect(invitation.organisation)
-    if user is None and not existing_account and form is None:
-        form = AcceptInvitationForm()
-    context = {"invitation": invitation, "form": form, "existing_account": existing_account}
-    return render(
-        request,
-        "registration/invitation_accept.html",
-        context,
-        status=400 if form and form.errors else 200,
-    )
+            return redirect(self.invitation.organisation)
+        if self.existing_account:
+            return self.get(request, token)
+        return super().post(request, token)
+
+    def get_form(self, form_class=None):
+        # Only a person new to the app fills in a form.
+        if self.user is not None or self.existing_account:
+            return None
+        return super().get_form(form_class)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            invitation=self.invitation, existing_account=self.existing_account, **kwargs
+        )
+
+    def form_valid(self, form):
+        membership = member_services.invitation_accept(
+            invitation=self.invitation,
+            full_name=form.cleaned_data["full_name"],
+            first_name=form.cleaned_data["first_name"],
+            password=form.cleaned_data["password1"],
+        )
+        login(self.request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request,
+            _("Welcome to %(organisation)s.") % {"organisation": self.invitation.organisation},
+        )
+        return redirect(self.invitation.organisation)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -1,97 +1,75 @@
 """Printable packs: ask for one, watch it being made, download it."""
 
+from functools import cached_property
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from workshops.enums import PackKind
+from workshops.enums import PackState
 from workshops.forms.packs import PackRequestForm
-from workshops.pdf.assemble import contents_of, pack_content_key
 from workshops.rules import VIEW
 from workshops.selectors.content import workshop_get
-from workshops.selectors.packs import pack_get, workshop_packs
+from workshops.selectors.packs import pack_get, workshop_pack_modules, workshop_packs_page
 from workshops.services import packs as pack_services
 
-from .base import ScopedView, is_htmx
+from .base import ScopedFormView, ScopedTemplateView, ScopedView, is_htmx
 
 
-def _current_keys(workshop, modules):
-    """The content key each kind of pack would have now, to mark older packs out of date.
+class WorkshopPacksMixin(ScopedFormView):
+    """The packs page with its request form: shown by WorkshopPacksView, and shown again with
+    the form's errors by PackRequestView, where the form posts."""
 
-    ``modules`` are all the workshop's modules in order, loaded with their agreed versions, so
-    this runs no query.
-    """
-    keys = {}
-    whole = contents_of(modules)
-    for kind in (PackKind.ATTENDEE, PackKind.FACILITATOR):
-        keys[(kind, None)] = pack_content_key(
-            kind=kind, workshop=workshop, module=None, contents=whole
-        )
-    for module in (m for m in modules if m.agreed_version):
-        contents = contents_of([module])
-        keys[(PackKind.MODULE_HANDOUT, module.pk)] = pack_content_key(
-            kind=PackKind.MODULE_HANDOUT, workshop=workshop, module=module, contents=contents
-        )
-    return keys
-
-
-class WorkshopPacksView(ScopedView):
     permission = VIEW
-
     scope = staticmethod(workshop_get)
+    template_name = "workshops/packs.html"
+    form_class = PackRequestForm
 
-    def get(self, request, pk, form=None, status=200):
-        workshop = self.object
-        modules = list(workshop.modules.select_related("agreed_version").order_by("position", "pk"))
-        packs = list(workshop_packs(workshop=workshop))
-        keys = _current_keys(workshop, modules)
-        for pack in packs:
-            pack.is_out_of_date = keys.get((pack.kind, pack.module_id)) != pack.content_key
-        context = self.get_context_data(
-            workshop=workshop,
-            modules=modules,
-            packs=packs,
-            form=form or PackRequestForm(modules=modules),
-        )
-        return render(request, "workshops/packs.html", context, status=status)
+    @cached_property
+    def modules(self):
+        return workshop_pack_modules(workshop=self.object)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "modules": self.modules}
+
+    def get_context_data(self, **kwargs):
+        page = workshop_packs_page(workshop=self.object, modules=self.modules)
+        return super().get_context_data(**page, **kwargs)
 
 
-class PackRequestView(WorkshopPacksView):
+class WorkshopPacksView(WorkshopPacksMixin):
+    # Its form posts to PackRequestView.
+    http_method_names = ["get", "head", "options"]
+
+
+class PackRequestView(WorkshopPacksMixin):
     http_method_names = ["post"]
 
-    def post(self, request, pk):
-        workshop = self.object
-        modules = list(workshop.modules.select_related("agreed_version"))
-        form = PackRequestForm(request.POST, modules=modules)
-        if not form.is_valid():
-            return self.get(request, pk, form=form, status=400)
-        try:
-            pack = pack_services.pack_request(
-                workshop=workshop,
-                kind=form.cleaned_data["kind"],
-                module=form.cleaned_data["module"],
-                actor=self.membership,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.get(request, pk, form=form, status=400)
-        return redirect(pack)
+    def save(self, form):
+        return pack_services.pack_request(
+            workshop=self.object,
+            kind=form.cleaned_data["kind"],
+            module=form.cleaned_data["module"],
+            actor=self.membership,
+        )
 
 
 class PackScopedView(ScopedView):
     permission = VIEW
-
     scope = staticmethod(pack_get)
 
 
-class PackDetailView(PackScopedView):
-    def get(self, request, pk):
-        pack = self.object
-        template = "partials/pack_status.html" if is_htmx(request) else "workshops/pack_detail.html"
-        context = self.get_context_data(pack=pack, workshop=pack.workshop)
-        return render(request, template, context)
+class PackDetailView(PackScopedView, ScopedTemplateView):
+    """The pack's page; polled with htmx for its state while it is being made."""
+
+    def get_template_names(self):
+        if is_htmx(self.request):
+            return ["partials/pack_status.html"]
+        return ["workshops/pack_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pack=self.object, workshop=self.object.workshop, **kwargs)
 
 
 class PackRetryView(PackScopedView):
@@ -108,7 +86,7 @@ class PackDownloadView(PackScopedView):
 
     def get(self, request, pk):
         pack = self.object
-        if pack.state != "ready" or not pack.path.exists():
+        if pack.state != PackState.READY or not pack.path.exists():
             raise Http404
         response = FileResponse(
             open(pack.path, "rb"),  # noqa: SIM115 (FileResponse closes it)

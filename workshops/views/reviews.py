@@ -2,220 +2,170 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
 
+from workshops.enums import RoundStatus
 from workshops.forms.members import NotificationPreferenceForm
 from workshops.forms.reviews import CommentForm, CompareForm, DecisionForm, ReviewRoundOpenForm
-from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, VIEW, can
+from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, VIEW
 from workshops.selectors.content import module_get
 from workshops.selectors.reviews import (
-    agreed_stamp,
     comment_get,
     module_rounds,
-    module_version_get,
+    module_version_comparison,
     open_round,
-    previous_version_for_round,
     review_candidates,
     review_round_get,
-    round_comments,
-    version_comparison,
+    review_round_page,
 )
 from workshops.services import accounts as account_services
 from workshops.services import reviews as review_services
 
-from .base import ScopedView, add_service_errors
+from .base import ScopedConfirmView, ScopedFormView, ScopedTemplateView, ScopedView
 
 
-class ReviewRoundOpenView(ScopedView):
+class ReviewRoundOpenView(ScopedFormView):
     permission = EDIT_CONTENT
-
     scope = staticmethod(module_get)
+    template_name = "workshops/review_open.html"
+    form_class = ReviewRoundOpenForm
 
-    def _form(self, data=None):
+    def get_form_kwargs(self):
         candidates = review_candidates(organisation=self.organisation)
-        return ReviewRoundOpenForm(data, candidates=candidates)
+        return {**super().get_form_kwargs(), "candidates": candidates}
 
-    def get(self, request, pk):
-        return self._render(self._form())
+    def get_title(self):
+        return _("Open a review round on “%(title)s”") % {"title": self.object.title}
 
-    def post(self, request, pk):
-        form = self._form(request.POST)
-        if form.is_valid():
-            try:
-                round = review_services.review_round_open(
-                    module=self.object, actor=self.membership, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Round %(number)s is open. The reviewers have been emailed.")
-                    % {"number": round.number},
-                )
-                return redirect(round)
-        return self._render(form, status=400)
-
-    def _render(self, form, status=200):
-        context = self.get_context_data(
-            form=form,
-            title=_("Open a review round on “%(title)s”") % {"title": self.object.title},
-            module=self.object,
-            workshop=self.object.workshop,
-            back=self.object,
-            open_round=open_round(module=self.object),
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            back=self.object, open_round=open_round(module=self.object), **kwargs
         )
-        return render(self.request, "workshops/review_open.html", context, status=status)
+
+    def save(self, form):
+        return review_services.review_round_open(
+            module=self.object, actor=self.membership, **form.cleaned_data
+        )
+
+    def get_success_message(self):
+        return _("Round %(number)s is open. The reviewers have been emailed.") % {
+            "number": self.result.number
+        }
 
 
-class RoundScopedView(ScopedView):
+class RoundScopedMixin:
     scope = staticmethod(review_round_get)
 
     def get_context_data(self, **kwargs):
-        round = self.object
-        return super().get_context_data(
-            round=round, module=round.module, workshop=round.module.workshop, **kwargs
+        return super().get_context_data(round=self.object, **kwargs)
+
+
+class RoundPageMixin(RoundScopedMixin):
+    """The round page: its data, the decision form and the comment form.
+
+    The views that take either form show this page again when it is not valid, with the
+    person's input and errors in that form (``form_context_name``) and the other one empty.
+    """
+
+    template_name = "workshops/review_round.html"
+    form_context_name = None
+
+    def get_context_data(self, **kwargs):
+        page = review_round_page(
+            round=self.object, membership=self.membership, user=self.request.user
+        )
+        if self.form_context_name and "form" in kwargs:
+            kwargs[self.form_context_name] = kwargs["form"]
+        kwargs.setdefault("decision_form", self._unbound_decision_form(page["my_decision"]))
+        kwargs.setdefault("comment_form", CommentForm())
+        return super().get_context_data(**page, **kwargs)
+
+    def _unbound_decision_form(self, my_decision):
+        return DecisionForm(
+            initial={
+                "content_hash": self.object.version.content_hash,
+                "kind": my_decision.kind if my_decision else None,
+                "reason": my_decision.reason if my_decision else "",
+            }
         )
 
 
-class ReviewRoundDetailView(RoundScopedView):
+class ReviewRoundDetailView(RoundPageMixin, ScopedTemplateView):
     permission = VIEW
 
-    def get(self, request, pk, decision_form=None, comment_form=None, status=200):
-        round = self.object
-        previous = previous_version_for_round(round=round)
-        threads = round_comments(module=round.module)
-        decisions = {d.membership_id: d for d in round.decisions.all()}
-        reviewers = list(round.reviewers.select_related("membership__user"))
-        for reviewer in reviewers:
-            reviewer.decision = decisions.get(reviewer.membership_id)
-        reviewer_ids = {r.membership_id for r in reviewers}
-        changes = {}
-        if previous is not None:
-            changes = {
-                row["id"]: row
-                for row in version_comparison(old=previous, new=round.version)
-            }
-        sections = [
-            {
-                **section,
-                "diff": changes[section["id"]]["diff"] if changes else [],
-                "is_new": bool(changes) and changes[section["id"]]["status"] == "added",
-                "threads": [t for t in threads if t.section_id == section["id"]],
-            }
-            for section in round.version.sections
-        ]
-        section_ids = {s["id"] for s in round.version.sections}
-        my_decision = decisions.get(self.membership.pk)
-        context = self.get_context_data(
-            version=round.version,
-            previous=previous,
-            sections=sections,
-            general_threads=[t for t in threads if t.section_id not in section_ids],
-            open_items=[t for t in threads if not t.is_resolved and t.round.number < round.number],
-            reviewers=reviewers,
-            state=review_services.round_sign_off_state(round),
-            is_reviewer=self.membership.pk in reviewer_ids,
-            can_sign_off=can(request.user, SIGN_OFF, self.organisation)
-            and self.membership.pk in reviewer_ids,
-            can_comment=can(request.user, COMMENT, self.organisation),
-            decision_form=decision_form
-            or DecisionForm(
-                initial={
-                    "content_hash": round.version.content_hash,
-                    "kind": my_decision.kind if my_decision else None,
-                    "reason": my_decision.reason if my_decision else "",
-                }
-            ),
-            comment_form=comment_form or CommentForm(),
-            my_decision=my_decision,
-            stamp=agreed_stamp(version=round.version),
-        )
-        return render(request, "workshops/review_round.html", context, status=status)
 
-
-class ReviewDecideView(ReviewRoundDetailView):
-    """Records a decision; on a form error, shows the round page again with the error."""
+class ReviewDecideView(RoundPageMixin, ScopedFormView):
+    """Records a decision; on an error, shows the round page again with it."""
 
     permission = SIGN_OFF
     http_method_names = ["post"]
+    form_class = DecisionForm
+    form_context_name = "decision_form"
 
-    def post(self, request, pk):
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                review_services.review_decide(
-                    round=self.object, actor=self.membership, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                self.object.refresh_from_db()
-                if self.object.status == "agreed":
-                    messages.success(
-                        request,
-                        _(
-                            "Thank you. Both perspectives have signed off: "
-                            "this version is now agreed."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("Thank you. Your decision is recorded."))
-                return redirect(self.object)
-        return self.get(request, pk, decision_form=form, status=400)
+    def save(self, form):
+        return review_services.review_decide(
+            round=self.object, actor=self.membership, **form.cleaned_data
+        )
+
+    def get_success_message(self):
+        # The decision may have been the last one needed: the round says whether it was.
+        self.object.refresh_from_db()
+        if self.object.status == RoundStatus.AGREED:
+            return _("Thank you. Both perspectives have signed off: this version is now agreed.")
+        return _("Thank you. Your decision is recorded.")
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
-class ReviewWithdrawView(RoundScopedView):
-    permission = EDIT_CONTENT
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        try:
-            review_services.review_round_withdraw(round=self.object, actor=self.membership)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The round has been withdrawn. Nothing was signed off."))
-        return redirect(self.object)
-
-
-class CommentAddView(ReviewRoundDetailView):
-    """Adds a comment; on a form error, shows the round page again with the error."""
+class CommentAddView(RoundPageMixin, ScopedFormView):
+    """Adds a comment; on an error, shows the round page again with it."""
 
     permission = COMMENT
     http_method_names = ["post"]
+    form_class = CommentForm
+    form_context_name = "comment_form"
+    success_message = gettext_lazy("Comment added.")
 
-    def post(self, request, pk):
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            parent = None
-            if data["parent_id"]:
-                parent = comment_get(user=request.user, pk=data["parent_id"])
-            try:
-                comment = review_services.comment_add(
-                    round=self.object,
-                    body=data["body"],
-                    quote=data["quote"],
-                    section_id=data["section_id"],
-                    parent=parent,
-                    actor=self.membership,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Comment added."))
-                return redirect(self.object.get_absolute_url() + f"#comment-{comment.pk}")
-        return self.get(request, pk, comment_form=form, status=400)
+    def save(self, form):
+        data = form.cleaned_data
+        parent = None
+        if data["parent_id"]:
+            parent = comment_get(user=self.request.user, pk=data["parent_id"])
+        return review_services.comment_add(
+            round=self.object,
+            body=data["body"],
+            quote=data["quote"],
+            section_id=data["section_id"],
+            parent=parent,
+            actor=self.membership,
+        )
+
+    def get_success_url(self):
+        return self.object.get_absolute_url() + f"#comment-{self.result.pk}"
+
+
+class ReviewWithdrawView(RoundScopedMixin, ScopedConfirmView):
+    permission = EDIT_CONTENT
+    http_method_names = ["post"]
+    success_message = gettext_lazy("The round has been withdrawn. Nothing was signed off.")
+
+    def save(self, form):
+        return review_services.review_round_withdraw(round=self.object, actor=self.membership)
+
+    def form_invalid(self, form):
+        # Refused (the round has ended meanwhile): say why on the round page.
+        messages.error(self.request, " ".join(form.non_field_errors()))
+        return redirect(self.object)
 
 
 class CommentResolveView(ScopedView):
     permission = COMMENT
     http_method_names = ["post"]
-
     scope = staticmethod(comment_get)
 
     def post(self, request, pk):
@@ -227,55 +177,43 @@ class CommentResolveView(ScopedView):
         return redirect(self.object.round.get_absolute_url() + f"#comment-{self.object.pk}")
 
 
-class ModuleRoundsView(ScopedView):
+class ModuleRoundsView(ScopedTemplateView):
     """Every round of a module with its decisions, and a diff between any two versions."""
 
     permission = VIEW
-
     scope = staticmethod(module_get)
+    template_name = "workshops/module_rounds.html"
 
-    def get(self, request, pk):
-        module = self.object
-        rounds = list(module_rounds(module=module))
-        numbers = [r.version.number for r in rounds]
-        form = CompareForm(request.GET or None, versions=numbers)
+    def get_context_data(self, **kwargs):
+        rounds = list(module_rounds(module=self.object))
+        form = CompareForm(self.request.GET or None, versions=[r.version.number for r in rounds])
         comparison = None
-        if request.GET and form.is_valid():
-            old = module_version_get(module=module, number=form.cleaned_data["old"])
-            new = module_version_get(module=module, number=form.cleaned_data["new"])
-            comparison = {
-                "old": old,
-                "new": new,
-                "rows": version_comparison(old=old, new=new),
-            }
-        context = self.get_context_data(
-            module=module,
-            workshop=module.workshop,
-            rounds=rounds,
-            compare_form=form,
-            comparison=comparison,
+        if form.is_bound and form.is_valid():
+            comparison = module_version_comparison(module=self.object, **form.cleaned_data)
+        return super().get_context_data(
+            rounds=rounds, compare_form=form, comparison=comparison, **kwargs
         )
-        return render(request, "workshops/module_rounds.html", context, status=200)
 
 
-class NotificationPreferenceView(LoginRequiredMixin, View):
-    def get(self, request):
-        form = NotificationPreferenceForm(
-            initial={"email_notifications": request.user.email_notifications}
-        )
-        return render(request, "workshops/form_page.html", {"form": form, "title": _("Emails")})
+class NotificationPreferenceView(LoginRequiredMixin, FormView):
+    """A person's own choice of emails; not about any organisation, so not a scoped view."""
 
-    def post(self, request):
-        form = NotificationPreferenceForm(request.POST)
-        if not form.is_valid():
-            return render(
-                request,
-                "workshops/form_page.html",
-                {"form": form, "title": _("Emails")},
-                status=400,
-            )
+    template_name = "workshops/form_page.html"
+    form_class = NotificationPreferenceForm
+    success_url = reverse_lazy("notification_preferences")
+
+    def get_initial(self):
+        return {"email_notifications": self.request.user.email_notifications}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("Emails"), **kwargs)
+
+    def form_valid(self, form):
         account_services.user_set_email_notifications(
-            user=request.user, email_notifications=form.cleaned_data["email_notifications"]
+            user=self.request.user, email_notifications=form.cleaned_data["email_notifications"]
         )
-        messages.success(request, _("Saved."))
-        return redirect("notification_preferences")
+        messages.success(self.request, _("Saved."))
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
