@@ -97,6 +97,14 @@ class RoundStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class SectionChange(models.TextChoices):
+    """How a section differs between two frozen versions of its module."""
+
+    ADDED = "added", _("New section")
+    CHANGED = "changed", _("Changed")
+    REMOVED = "removed", _("Section removed")
+
+
 class DecisionKind(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REQUEST_CHANGES = "request_changes", _("Request changes")

@@ -15,11 +15,13 @@ logger = logging.getLogger(__name__)
 EMAIL_TASK = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
 
-def _fetch(queryset, pk, what):
+def _email_about(queryset, pk, send):
+    """Send ``send``'s email about the object ``pk``, unless it is gone by now."""
     found = queryset.filter(pk=pk).first()
     if found is None:
-        logger.info("%s %s is gone; no email sent.", what, pk)
-    return found
+        logger.info("%s %s is gone; no email sent.", queryset.model.__name__, pk)
+        return
+    send(found)
 
 
 _rounds = ReviewRound.objects.select_related("module__workshop__organisation", "opened_by__user")
@@ -28,39 +30,30 @@ _rounds = ReviewRound.objects.select_related("module__workshop__organisation", "
 @shared_task(**EMAIL_TASK)
 def invitation_email_send(invitation_id):
     invitations = Invitation.objects.select_related("organisation", "invited_by__user")
-    invitation = _fetch(invitations.filter(accepted_at__isnull=True), invitation_id, "Invitation")
-    if invitation is not None:
-        notifications.invitation_email(invitation)
+    unused = invitations.filter(accepted_at__isnull=True)
+    _email_about(unused, invitation_id, notifications.invitation_email)
 
 
 @shared_task(**EMAIL_TASK)
 def review_round_opened_notify(round_id):
-    round = _fetch(_rounds, round_id, "Review round")
-    if round is not None:
-        notifications.review_round_opened_email(round)
+    _email_about(_rounds, round_id, notifications.review_round_opened_email)
 
 
 @shared_task(**EMAIL_TASK)
 def review_decision_notify(decision_id):
     decisions = Decision.objects.select_related("round__module", "membership__user")
-    decision = _fetch(decisions, decision_id, "Decision")
-    if decision is not None:
-        notifications.review_decision_email(decision)
+    _email_about(decisions, decision_id, notifications.review_decision_email)
 
 
 @shared_task(**EMAIL_TASK)
 def comment_notify(comment_id):
     comments = Comment.objects.select_related("round__module", "author__user")
-    comment = _fetch(comments, comment_id, "Comment")
-    if comment is not None:
-        notifications.comment_email(comment)
+    _email_about(comments, comment_id, notifications.comment_email)
 
 
 @shared_task(**EMAIL_TASK)
 def module_agreed_notify(round_id):
-    round = _fetch(_rounds, round_id, "Review round")
-    if round is not None:
-        notifications.module_agreed_email(round)
+    _email_about(_rounds, round_id, notifications.module_agreed_email)
 
 
 @shared_task

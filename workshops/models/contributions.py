@@ -5,6 +5,8 @@ from django.db import models
 
 from workshops.enums import Perspective
 
+from .organisations import perspective_label
+
 
 class ContributionEntry(models.Model):
     """One change made through the app: who, with which perspective, did what to which object.
@@ -40,6 +42,10 @@ class ContributionEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.target_type}:{self.target_id} by {self.membership_id}"
+
+    @property
+    def perspective_label(self):
+        return perspective_label(self.perspective)
 
     def canonical_content(self):
         """The fields the hash covers, in a fixed order and format."""

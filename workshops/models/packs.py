@@ -54,6 +54,14 @@ class Pack(models.Model):
         return settings.PACKS_ROOT / f"{self.content_key}.pdf"
 
     @property
+    def is_ready(self):
+        return self.state == PackState.READY
+
+    @property
+    def is_queued(self):
+        return self.state == PackState.QUEUED
+
+    @property
     def is_stuck(self):
         """Rendering for longer than any render may take: its worker died. It may be retried."""
         if self.state != PackState.RENDERING or self.started_at is None:

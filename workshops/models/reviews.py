@@ -141,6 +141,10 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.membership}: {self.kind} on {self.round}"
 
+    @property
+    def is_approval(self):
+        return self.kind == DecisionKind.APPROVE
+
 
 class Comment(models.Model):
     """A comment on a section of a round's frozen version, or a reply to one.

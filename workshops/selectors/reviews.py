@@ -3,7 +3,13 @@
 from django.db.models import QuerySet
 
 from workshops.attribution import word_diff
-from workshops.enums import CreditPreference, DecisionKind, RoundStatus
+from workshops.enums import (
+    CreditPreference,
+    DecisionKind,
+    RoundStatus,
+    SectionAudience,
+    SectionChange,
+)
 from workshops.models import (
     Comment,
     Decision,
@@ -100,7 +106,8 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
             {
                 "id": section["id"],
                 "title": section["title"],
-                "status": "changed" if before else "added",
+                "status": SectionChange.CHANGED if before else SectionChange.ADDED,
+                "is_added": not before,
                 "diff": word_diff(before["body"] if before else "", section["body"]),
             }
         )
@@ -111,7 +118,8 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
                 {
                     "id": section["id"],
                     "title": section["title"],
-                    "status": "removed",
+                    "status": SectionChange.REMOVED,
+                    "is_removed": True,
                     "diff": word_diff(section["body"], ""),
                 }
             )
@@ -156,7 +164,8 @@ def _sections_under_review(
         {
             **section,
             "diff": changes[section["id"]]["diff"] if changes else [],
-            "is_new": bool(changes) and changes[section["id"]]["status"] == "added",
+            "is_new": bool(changes) and changes[section["id"]]["status"] == SectionChange.ADDED,
+            "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,
             "threads": [t for t in threads if t.section_id == section["id"]],
         }
         for section in version.sections
