@@ -5,6 +5,10 @@ deleted section and a pending invitation; ``complete=True`` adds an open review 
 module (with one comment), a queued pack and a co-design session with the module on its agenda.
 The isolation tests build two and ask for one's objects as the other's members. Content goes
 through the services (see tests/factories).
+
+Also here: a module under review (``review_module``, ``review_section``, ``review_round``), the
+team whose workshop the pack tests print (``team``, ``request_pack``, ``packs_root``), and the
+check that tests marked ``postgres`` run on PostgreSQL.
 """
 
 from dataclasses import dataclass
@@ -23,7 +27,8 @@ from tests.factories import (
     SectionFactory,
     WorkshopFactory,
 )
-from workshops.enums import Perspective, Role
+from tests.helpers import FIRST_BODY, make_pack_team
+from workshops.enums import PackKind, Perspective, Role
 from workshops.models import (
     CoDesignSession,
     Comment,
@@ -37,6 +42,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.services import content as content_services
+from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
 
@@ -194,6 +200,53 @@ def live_session(world, live_session_starts_at):
 
 
 @pytest.fixture
+def review_module(world):
+    """A module of its own, whatever the shared world puts on its module."""
+    return ModuleFactory(workshop=world.workshop, actor=world.lead, title="Understanding behaviour")
+
+
+@pytest.fixture
+def review_section(review_module, carer):
+    return SectionFactory(module=review_module, actor=carer, body=FIRST_BODY)
+
+
+@pytest.fixture
+def review_round(world, carer, professional, observer, review_module, review_section):
+    """An open round on ``review_module``: reviewed by a family carer, a professional and an
+    observer (who may comment but not sign off)."""
+    return review_services.review_round_open(
+        module=review_module, reviewers=[carer, professional, observer], actor=world.lead
+    )
+
+
+@pytest.fixture
+def packs_root(settings, tmp_path):
+    settings.PACKS_ROOT = tmp_path / "packs"
+    return settings.PACKS_ROOT
+
+
+@pytest.fixture
+def team(db):
+    """The pack tests' team and workshop (tests.helpers.make_pack_team)."""
+    return make_pack_team()
+
+
+@pytest.fixture
+def request_pack(django_capture_on_commit_callbacks, packs_root):
+    """Ask for a pack as a member would; the render task (eager in tests) runs on commit."""
+
+    def request(team, kind=PackKind.ATTENDEE, module=None, actor=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            pack = pack_services.pack_request(
+                workshop=team.workshop, kind=kind, module=module, actor=actor or team.carer
+            )
+        pack.refresh_from_db()
+        return pack
+
+    return request
+
+
+@pytest.fixture
 def client_for(db):
     """A new test client signed in as the given membership's person (or the given user)."""
 
@@ -209,6 +262,12 @@ def client_for(db):
 def pytest_configure(config):
     # WhiteNoise looks for collected static files, which tests never collect.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgresql(request):
+    if request.node.get_closest_marker("postgres"):
+        assert connection.vendor == "postgresql", "Run with DATABASE_URL=postgres://…"
 
 
 @pytest.fixture

@@ -1,19 +1,51 @@
 """Helpers shared by the tests.
 
-Reading pages the way a browser does (form values, the errors shown beside fields, the heading);
-counting a page's queries; small teams of members; signing a module off; and the database URL a
-separate process (a Celery worker, daphne) needs to reach the test database.
+Reading pages the way a browser does (form values, the errors shown beside fields, the heading,
+table rows, an element's text); counting a page's queries; small teams of members; editing a
+section; deciding on and signing a module off; the team whose workshop the pack tests print, and
+reading a PDF; the contribution log behind the app's back; attendance stays; and the database URL
+a separate process (a Celery worker, daphne) needs to reach the test database.
 """
 
+import io
+import re
+from dataclasses import dataclass
+from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import quote
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from pypdf import PdfReader
 
-from tests.factories import MembershipFactory, OrganisationFactory
-from workshops.enums import CreditPreference, DecisionKind, Perspective, Role
+from tests.factories import (
+    MembershipFactory,
+    ModuleFactory,
+    OrganisationFactory,
+    WorkshopFactory,
+)
+from workshops.enums import (
+    CreditPreference,
+    DecisionKind,
+    Perspective,
+    Role,
+    SectionAudience,
+    SectionKind,
+)
+from workshops.models import (
+    Attendance,
+    ContributionEntry,
+    Membership,
+    Module,
+    Organisation,
+    ReviewRound,
+    Workshop,
+)
+from workshops.services import content as content_services
 from workshops.services import reviews as review_services
+from workshops.services import sessions as session_services
 
 CREDIT_PREFERENCES = list(CreditPreference)
 
@@ -160,6 +192,58 @@ def invalid_fields(html):
     return reader.names
 
 
+class _TableReader(HTMLParser):
+    """The text of each cell of each body row of the page's tables."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows = []
+        self._in_body = False
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._in_body:
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self._in_body = False
+        elif tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join(self._cell.split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def table_rows(response):
+    """[[cell text, ...], ...] for the body rows of the page's tables, whitespace collapsed."""
+    reader = _TableReader()
+    reader.feed(response.content.decode())
+    return reader.rows
+
+
+def html_text(html):
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def html_element(html, start_marker, end_tag):
+    """The HTML from ``start_marker`` to the first ``end_tag`` after it."""
+    start = html.index(start_marker)
+    return html[start : html.index(end_tag, start)]
+
+
+def html_inner_text(html, start_marker, end_tag):
+    """The text inside the element whose opening tag holds ``start_marker``."""
+    return html_text(html_element(html, start_marker, end_tag).split(">", 1)[1])
+
+
 # --- Queries ----------------------------------------------------------------------------------
 
 
@@ -202,7 +286,62 @@ def make_people(organisation, count, role=Role.CO_TRAINER):
     ]
 
 
-# --- Sign-off ---------------------------------------------------------------------------------
+# --- Content ----------------------------------------------------------------------------------
+
+
+def edit_section(section, body, *, actor, title=None):
+    """Save a new text for the section as the actor, based on its current version (the section
+    object is brought up to date first)."""
+    section.refresh_from_db()
+    return content_services.section_update(
+        section=section,
+        based_on_version=section.version,
+        title=title or section.title,
+        body=body,
+        kind=section.kind,
+        audience=section.audience,
+        actor=actor,
+    )
+
+
+# --- Review and sign-off ----------------------------------------------------------------------
+
+# The text of the review fixtures' section (tests/conftest.py), and the edit tests make to it.
+FIRST_BODY = "Behaviour is a way of telling us something."
+SECOND_BODY = "Behaviour is a way of gently telling us something."
+
+
+def approve(round, actor, content_hash=None):
+    return review_services.review_decide(
+        round=round,
+        kind=DecisionKind.APPROVE,
+        content_hash=content_hash or round.version.content_hash,
+        actor=actor,
+    )
+
+
+def request_changes(round, actor, reason="Please use the words families use."):
+    return review_services.review_decide(
+        round=round,
+        kind=DecisionKind.REQUEST_CHANGES,
+        content_hash=round.version.content_hash,
+        reason=reason,
+        actor=actor,
+    )
+
+
+def round_reloaded(round):
+    """The round as stored now, with its version and module."""
+    return ReviewRound.objects.select_related("version", "module").get(pk=round.pk)
+
+
+def review_actions(module):
+    """[(action, target type, target id, membership id)] of the module's review log entries."""
+    return list(
+        ContributionEntry.objects.filter(module_id=module.pk, action__startswith="review.")
+        .order_by("pk")
+        .values_list("action", "target_type", "target_id", "membership_id")
+    )
 
 
 def agree_module(module, *, reviewers, actor):
@@ -219,6 +358,200 @@ def agree_module(module, *, reviewers, actor):
     module.refresh_from_db()
     assert module.agreed_version_id == round.version_id
     return module.agreed_version
+
+
+# --- Packs ------------------------------------------------------------------------------------
+
+ANONYMOUS_FULL_NAME = "Zenobia Quillfeather"
+
+
+@dataclass
+class PackTeam:
+    """One organisation with four credited people and a workshop of three modules: the first two
+    agreed, the third frozen in an open round but never agreed."""
+
+    organisation: Organisation
+    carer: Membership  # family carer, credited by full name
+    professional: Membership  # lead, professional, credited by full name
+    anonymous_carer: Membership  # family carer, credited as "a family carer"
+    first_name_professional: Membership  # professional, credited by first name only
+    workshop: Workshop
+    understanding: Module
+    routines: Module
+    safety: Module
+
+
+def write_section(module, *, actor, title, body, kind=SectionKind.EXPLANATION, **extra):
+    """A new section through the service (everyone's, unless ``audience`` says otherwise)."""
+    return content_services.section_create(
+        module=module,
+        title=title,
+        body=body,
+        kind=kind,
+        audience=extra.pop("audience", SectionAudience.EVERYONE),
+        actor=actor,
+        **extra,
+    )
+
+
+def make_pack_team(name="Hillside Carers Together"):
+    """A ``PackTeam``. Each section body carries one unusual marker word, so the pack tests can
+    find where (and whether) it was printed."""
+    organisation = OrganisationFactory(name=name)
+    professional = MembershipFactory(
+        organisation=organisation,
+        role=Role.LEAD,
+        perspective=Perspective.PROFESSIONAL,
+        user__full_name=f"Priya Lakeside {organisation.pk}",
+        user__first_name="Priya",
+    )
+    carer = MembershipFactory(
+        organisation=organisation,
+        role=Role.CO_TRAINER,
+        perspective=Perspective.FAMILY_CARER,
+        user__full_name=f"Marion Hartwell {organisation.pk}",
+        user__first_name="Marion",
+    )
+    anonymous_carer = MembershipFactory(
+        organisation=organisation,
+        role=Role.CO_TRAINER,
+        perspective=Perspective.FAMILY_CARER,
+        credit_preference=CreditPreference.ANONYMOUS,
+        user__full_name=ANONYMOUS_FULL_NAME,
+        user__first_name="Zenobia",
+    )
+    first_name_professional = MembershipFactory(
+        organisation=organisation,
+        role=Role.CO_TRAINER,
+        perspective=Perspective.PROFESSIONAL,
+        credit_preference=CreditPreference.FIRST_NAME,
+        user__full_name="Rupert Oakhampton",
+        user__first_name="Rupert",
+    )
+    workshop = WorkshopFactory(organisation=organisation, title="Calm days at home", actor=carer)
+    understanding = ModuleFactory(
+        workshop=workshop,
+        title="Understanding behaviour",
+        learning_outcomes="- Notice patterns\n- Keep a simple diary",
+        planned_minutes=45,
+        actor=carer,
+    )
+    write_section(
+        understanding,
+        actor=carer,
+        title="Key messages",
+        kind=SectionKind.KEY_MESSAGES,
+        body="Marigold: behaviour is a way of **telling us** something.",
+    )
+    write_section(
+        understanding,
+        actor=anonymous_carer,
+        title="What my son was telling us",
+        kind=SectionKind.LIVED_EXPERIENCE_STORY,
+        content_note="Mentions a night in hospital.",
+        body="Juniper was the first word he learned to sign.",
+    )
+    write_section(
+        understanding,
+        actor=professional,
+        title="Setting up the room",
+        kind=SectionKind.FACILITATOR_NOTES,
+        audience=SectionAudience.FACILITATORS,
+        body="Tamarind: arrive early and put the chairs in a circle.",
+    )
+    write_section(
+        understanding,
+        actor=first_name_professional,
+        title="A good day",
+        kind=SectionKind.ACTIVITY,
+        body="Saffron activity: draw what a good day looks like.",
+    )
+    routines = ModuleFactory(
+        workshop=workshop, title="Everyday routines", planned_minutes=30, actor=professional
+    )
+    write_section(
+        routines, actor=professional, title="Why routines help", body="Hazelnut routines."
+    )
+    write_section(
+        routines,
+        actor=carer,
+        title="A picture timetable",
+        kind=SectionKind.HANDOUT_TEXT,
+        body="Cardamom: a picture timetable on the fridge.",
+    )
+    safety = ModuleFactory(workshop=workshop, title="Staying safe", actor=carer)
+    write_section(safety, actor=carer, title="Draft", body="Wolfsbane: words still being written.")
+
+    agree_module(understanding, reviewers=[carer, professional], actor=professional)
+    agree_module(routines, reviewers=[anonymous_carer, first_name_professional], actor=professional)
+    # A frozen draft in an open round: not agreed, so its words must never be printed.
+    review_services.review_round_open(module=safety, reviewers=[carer, professional], actor=carer)
+    return PackTeam(
+        organisation,
+        carer,
+        professional,
+        anonymous_carer,
+        first_name_professional,
+        workshop,
+        understanding,
+        routines,
+        safety,
+    )
+
+
+def pdf_text(source):
+    """All the text of a PDF, in reading order, whitespace collapsed (list bullets dropped)."""
+    reader = PdfReader(source if isinstance(source, io.IOBase) else str(source))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.replace("•", " ").split())
+
+
+def positions(text, *needles):
+    return [text.index(needle) for needle in needles]
+
+
+def stamp_date(module):
+    """The date of the module's sign-off, as its stamp prints it."""
+    return dateformat.format(timezone.localtime(module.agreed_version.agreed_at), "j F Y")
+
+
+def download(client, pack):
+    """(response, PDF bytes) of the pack's download; no bytes unless it answered 200."""
+    response = client.get(reverse("pack_download", args=[pack.pk]))
+    body = b"".join(response.streaming_content) if response.status_code == 200 else b""
+    response.close()
+    return response, body
+
+
+# --- The contribution log ---------------------------------------------------------------------
+
+
+def contribution_log_sql(sql, params=()):
+    """Run SQL on the contribution log with its append-only trigger switched off, as someone
+    with table rights could behind the app's back (PostgreSQL only)."""
+    table = ContributionEntry._meta.db_table
+    with connection.cursor() as cursor:
+        # The test's own inserts leave deferred foreign-key checks pending, which ALTER TABLE
+        # refuses to run beside; check them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+        cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# --- Co-design sessions -----------------------------------------------------------------------
+
+
+def stay(session, membership, start_minute, end_minute=None):
+    """An attendance stay from start_minute to end_minute after the session starts (open if
+    end_minute is None)."""
+    attendance = session_services.attendance_join(session=session, membership=membership)
+    Attendance.objects.filter(pk=attendance.pk).update(
+        joined_at=session.starts_at + timedelta(minutes=start_minute),
+        left_at=None if end_minute is None else session.starts_at + timedelta(minutes=end_minute),
+    )
+    return attendance
 
 
 # --- Other processes --------------------------------------------------------------------------

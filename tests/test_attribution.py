@@ -1,12 +1,11 @@
 """Word-level attribution: who wrote which word, kept incrementally at every save.
 
-Mostly pure tests of ``workshops.attribution``; the restore tests go through the services, as
-restoring is where attribution meets the revision history.
+Pure tests of ``workshops.attribution``; restoring an earlier version, where attribution meets the
+revision history, is tested with the content services (tests/services/test_content.py).
 """
 
 import unicodedata
 
-import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +21,6 @@ from workshops.attribution import (
     words,
     words_by_author,
 )
-from workshops.models import SectionRevision
-from workshops.services import content as content_services
 
 
 def _credit(text, author):
@@ -322,68 +319,6 @@ def test_expand_and_compress_round_trip():
     assert compress(authors) == [["a", 2], ["b", 1], ["a", 1], ["c", 2]]
     assert expand(compress(authors)) == authors
     assert words_by_author(compress(authors)) == {"a": 3, "b": 1, "c": 2}
-
-
-# Restore, through the services
-
-
-@pytest.mark.django_db
-def test_section_restore_gives_the_old_revisions_attribution(world):
-    carer, lead, section = world.co_trainer, world.lead, world.section
-    original = SectionRevision.objects.get(section=section, version=1)
-    content_services.section_update(
-        section=section,
-        based_on_version=1,
-        title=section.title,
-        body="The lead rewrote every single word here.",
-        kind=section.kind,
-        audience=section.audience,
-        actor=lead,
-    )
-
-    restored = content_services.section_restore(
-        section=section, revision=original, based_on_version=2, actor=lead
-    )
-
-    assert restored.version == 3
-    assert restored.body == original.body
-    assert restored.attribution == original.attribution
-    assert restored.attribution == [[carer.pk, len(words(original.body))]]
-    revision = SectionRevision.objects.get(section=section, version=3)
-    assert revision.author == lead
-    assert revision.attribution == original.attribution
-
-
-@pytest.mark.django_db
-def test_section_restore_of_a_two_author_revision_keeps_both_authors(world):
-    carer, lead, section = world.co_trainer, world.lead, world.section
-    body = section.body + " Carers and nurses wrote this together."
-    content_services.section_update(
-        section=section,
-        based_on_version=1,
-        title=section.title,
-        body=body,
-        kind=section.kind,
-        audience=section.audience,
-        actor=lead,
-    )
-    shared = SectionRevision.objects.get(section=section, version=2)
-    content_services.section_update(
-        section=section,
-        based_on_version=2,
-        title=section.title,
-        body="Replaced by the carer.",
-        kind=section.kind,
-        audience=section.audience,
-        actor=carer,
-    )
-
-    restored = content_services.section_restore(
-        section=section, revision=shared, based_on_version=3, actor=carer
-    )
-
-    assert restored.attribution == [[carer.pk, 8], [lead.pk, 6]]
-    assert SectionRevision.objects.get(section=section, version=4).author == carer
 
 
 # Properties

@@ -1,4 +1,5 @@
 """Review emails: who gets them, what they say, and that they only leave after the change commits.
+(The page where a person turns them off is tested in tests/views/test_reviews.py.)
 
 The services enqueue their emails with ``transaction.on_commit``; the tests run those callbacks
 with ``django_capture_on_commit_callbacks(execute=True)`` and Celery runs the task in-process.
@@ -372,31 +373,7 @@ def test_review_reminders_skip_reviewer_who_turned_emails_off(world, carer, prof
     assert _recipients(mail.outbox) == _emails_of(carer)
 
 
-# The preferences page
-
-
-def _checkbox(html):
-    start = html.index('name="email_notifications"')
-    return html[html.rindex("<input", 0, start) : html.index(">", start) + 1]
-
-
-def test_notification_preferences_page_turns_emails_off_and_on(carer, client_for):
-    client = client_for(carer)
-    url = reverse("notification_preferences")
-    assert _checkbox(client.get(url).content.decode()).count("checked") == 1
-
-    response = client.post(url, {})
-
-    carer.user.refresh_from_db()
-    assert response.status_code == 302
-    assert response["Location"] == url
-    assert carer.user.email_notifications is False
-    assert _checkbox(client.get(url).content.decode()).count("checked") == 0
-
-    client.post(url, {"email_notifications": "on"})
-
-    carer.user.refresh_from_db()
-    assert carer.user.email_notifications is True
+# Turning emails off
 
 
 def test_notification_preferences_off_then_comment_sends_nothing_to_that_person(
@@ -408,10 +385,3 @@ def test_notification_preferences_off_then_comment_sends_nothing_to_that_person(
         comment_add(round=round, body=COMMENT_BODY, actor=observer)
 
     assert _recipients(mail.outbox) == _emails_of(world.lead)
-
-
-def test_notification_preferences_page_needs_sign_in(client):
-    response = client.get(reverse("notification_preferences"))
-
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))

@@ -1,4 +1,5 @@
-"""A pack render reads nothing but the app's print assets and calls nobody.
+"""Rendering a pack: the PDF is tagged for screen readers, and a render reads nothing but the
+app's print assets and calls nobody.
 
 Hostile section content (local files, a canary HTTP server on 127.0.0.1, attachments, objects,
 stylesheets) is put through the normal services, written straight into an agreed snapshot (as an
@@ -15,14 +16,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles import finders
 from pypdf import PdfReader
 
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
 from tests.helpers import agree_module
 from workshops.enums import PackKind, PackState, Perspective, Role, SectionAudience, SectionKind
 from workshops.models import ModuleVersion
-from workshops.pdf.fetcher import RefusedURL, StaticOnlyFetcher
 from workshops.pdf.render import render_pdf
 from workshops.services import content as content_services
 from workshops.services import packs as pack_services
@@ -293,74 +292,13 @@ def test_render_pdf_of_raw_hostile_html_refuses_every_url_and_loads_nothing(cana
     assert all(not url.startswith("coprod-static:") for url in refused)
 
 
-# The fetcher on its own
+# Tagged for screen readers
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "FILE:///etc/passwd",
-        "http://127.0.0.1:1/x.css",
-        "https://example.org/pack.css",
-        "data:text/css,body{color:red}",
-        "ftp://127.0.0.1/pack.css",
-        "//127.0.0.1/pack.css",
-        "packs/pack.css",
-        "../pack.css",
-        "/etc/passwd",
-        "pack.css",
-        "coprod-static:packs/../../etc/passwd",
-        "coprod-static:packs/fonts/../../../coprod/settings/base.css",
-        "coprod-static:../settings.py",
-        "coprod-static:/etc/passwd",
-        "coprod-static:/packs/pack.css",
-        "coprod-static:css/app.css",
-        "coprod-static:admin/css/base.css",
-        "coprod-static:packs/fonts/OFL.txt",
-        "coprod-static:packs/pack.html",
-        "coprod-static:packs/pack.py",
-        "coprod-static:packs/pack.css.py",
-        "coprod-static:packs/missing.css",
-        "coprod-static:packs/%2e%2e/%2e%2e/etc/passwd.css",
-    ],
-)
-def test_static_only_fetcher_refuses(url):
-    fetcher = StaticOnlyFetcher()
+def test_pack_pdf_is_tagged_for_screen_readers(team, request_pack):
+    pack = request_pack(team)
 
-    with pytest.raises(RefusedURL):
-        fetcher.fetch(url)
-    with pytest.raises(RefusedURL):
-        fetcher(url)  # how WeasyPrint calls it
-
-
-def test_static_only_fetcher_lists_what_it_refused():
-    fetcher = StaticOnlyFetcher()
-
-    for url in ("file:///etc/passwd", "coprod-static:packs/../../etc/passwd"):
-        with pytest.raises(RefusedURL):
-            fetcher.fetch(url)
-
-    assert fetcher.refused == ["file:///etc/passwd", "coprod-static:packs/../../etc/passwd"]
-
-
-def test_static_only_fetcher_serves_the_print_stylesheet():
-    response = StaticOnlyFetcher().fetch("coprod-static:packs/pack.css")
-
-    assert response.headers.get_content_type() == "text/css"
-    with open(finders.find("packs/pack.css"), "rb") as handle:
-        assert response.read() == handle.read()
-    response.close()
-
-
-def test_static_only_fetcher_serves_a_font_with_its_content_type():
-    path = "packs/fonts/atkinson-hyperlegible-latin-400-normal.woff"
-
-    response = StaticOnlyFetcher().fetch(f"coprod-static:{path}?v=1#top")
-
-    assert response.headers.get_content_type() == "font/woff"
-    body = response.read()
-    response.close()
-    assert body.startswith(b"wOFF")
-    with open(finders.find(path), "rb") as handle:
-        assert body == handle.read()
+    root = PdfReader(str(pack.path)).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"

@@ -1,4 +1,5 @@
-"""Inviting, joining, changing roles, removing members, and resetting a password."""
+"""Inviting, joining, changing roles, removing members, who may manage them, resetting a
+password, and query counts."""
 
 import re
 from datetime import timedelta
@@ -10,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
-from tests.helpers import form_values, page_heading
-from workshops.enums import Action, Perspective, Role
+from tests.helpers import form_values, make_people, make_team, page_heading, query_count
+from workshops.enums import Action, CreditPreference, Perspective, Role
 from workshops.models import ContributionEntry, Invitation, Membership, SectionRevision, User
+
+MANY = 20
 
 LAST_LEAD = "Every organisation needs at least one lead. Make someone else a lead first."
 
@@ -467,3 +470,71 @@ def test_password_reset_unknown_email_sends_nothing_and_says_the_same(client, wo
     assert response.status_code == 302
     assert response.url == reverse("password_reset_done")
     assert mailoutbox == []
+
+
+# Who may manage members
+
+
+@pytest.mark.parametrize("role", [Role.CO_TRAINER, Role.EXTERNAL_SUPPORTER])
+def test_non_lead_refused_on_member_management(client_for, world, role):
+    client = client_for(MembershipFactory(organisation=world.organisation, role=role))
+    org, member = world.organisation.pk, world.co_trainer.pk
+    urls = [
+        reverse("member_invite", kwargs={"org_id": org}),
+        reverse("member_edit", kwargs={"org_id": org, "pk": member}),
+        reverse("member_remove", kwargs={"org_id": org, "pk": member}),
+    ]
+
+    assert [client.get(url).status_code for url in urls] == [403, 403, 403]
+    assert [client.post(url).status_code for url in urls] == [403, 403, 403]
+
+
+# Query counts
+
+
+def _member_list(client_for, members):
+    organisation, lead, carer = make_team()
+    preferences = list(CreditPreference.values)
+    for number in range(members):
+        MembershipFactory(
+            organisation=organisation,
+            role=[Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER][number % 3],
+            perspective=[Perspective.FAMILY_CARER, Perspective.PROFESSIONAL][number % 2],
+            credit_preference=preferences[number % len(preferences)],
+            is_external=bool(number % 2),
+        )
+        InvitationFactory(organisation=organisation, invited_by=lead)
+    url = reverse("member_list", kwargs={"org_id": organisation.pk})
+    # As lead: the page then also lists pending invitations and the manage buttons.
+    return query_count(client_for(lead), url)
+
+
+def test_member_list_page_query_count_same_for_one_and_twenty_members(client_for):
+    one, twenty = _member_list(client_for, 1), _member_list(client_for, 20)
+
+    assert twenty == one, f"_member_list: {one} queries for 1 item, {twenty} for 20"
+
+
+def _member_list_invitations(client_for, count):
+    """As lead: ``count`` pending invitations from different people, some expired, and one
+    accepted (not listed)."""
+    organisation, lead, carer = make_team()
+    inviters = make_people(organisation, count, role=Role.LEAD)
+    for number, inviter in enumerate(inviters):
+        invitation = InvitationFactory(
+            organisation=organisation,
+            invited_by=inviter,
+            role=[Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER][number % 3],
+            perspective=[Perspective.FAMILY_CARER, Perspective.PROFESSIONAL][number % 2],
+            is_external=bool(number % 2),
+        )
+        if number % 2:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                created_at=timezone.now() - timedelta(days=365)
+            )
+    InvitationFactory(organisation=organisation, invited_by=lead, accepted_at=timezone.now())
+    return query_count(client_for(lead), reverse("member_list", args=[organisation.pk]))
+
+
+def test_member_list_queries_do_not_grow_with_pending_invitations(client_for):
+    assert _member_list_invitations(client_for, 1) == _member_list_invitations(client_for, MANY)

@@ -1,0 +1,571 @@
+"""The one table of services: every public function of every module of ``workshops.services``.
+
+Each entry says how to call the function against the ``world`` fixture and the exact
+contribution log entries it must write, or why it writes none. The tests in
+tests/services/test_contributions.py walk the service modules and fail when a function has no
+entry here, so a new service cannot slip past the log; tests/services/test_permissions.py calls
+the same entries as actors who may not write.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from tests.factories import ModuleFactory, SectionFactory
+from tests.helpers import agree_module
+from workshops.enums import (
+    Action,
+    CreditPreference,
+    DecisionKind,
+    PackKind,
+    PackState,
+    Payment,
+    TimeActivity,
+)
+from workshops.live.rooms import AuthorCounts
+from workshops.models import Pack, SectionRevision
+from workshops.services import content, members, packs, reviews, sessions, time
+
+BODY = "Behaviour is a way of **telling us** something."  # 8 words, the factory's default
+
+# Modules of workshops.services that hold no services of their own: the helpers every write
+# calls. Keep it explicit.
+HELPER_MODULES = {
+    "contributions": "contribution_record, the log writer itself",
+    "permissions": "require, the permission guard",
+}
+
+
+@dataclass(frozen=True)
+class Service:
+    """One public service function.
+
+    ``prepare(world)`` does any setup and returns (act, expected): ``act()`` calls the service
+    once; ``expected(result)`` is the list of log entries it must write, oldest first, each a
+    dict of fields (see ``entry``). A function that writes no entry has no ``prepare`` and says
+    why in ``no_entry``.
+    """
+
+    prepare: Any = None
+    no_entry: str = ""
+
+
+def entry(action, actor, target, *, workshop=None, module=None, added=0, removed=0):
+    """A log entry as a dict of its fields (compare with ``as_dict`` of a stored entry)."""
+    return {
+        "action": str(action),
+        "membership_id": actor.pk,
+        "organisation_id": actor.organisation_id,
+        "perspective": actor.perspective,
+        "target": (target._meta.model_name, target.pk),
+        "workshop_id": workshop.pk if workshop else None,
+        "module_id": module.pk if module else None,
+        "words_added": added,
+        "words_removed": removed,
+    }
+
+
+def as_dict(stored):
+    return {
+        "action": stored.action,
+        "membership_id": stored.membership_id,
+        "organisation_id": stored.organisation_id,
+        "perspective": stored.perspective,
+        "target": (stored.target_type, stored.target_id),
+        "workshop_id": stored.workshop_id,
+        "module_id": stored.module_id,
+        "words_added": stored.words_added,
+        "words_removed": stored.words_removed,
+    }
+
+
+def _by(w, member):
+    """Who the service is called as: the member, unless a test swapped in another actor."""
+    return getattr(w, "actor_override", None) or member
+
+
+# Content
+
+
+def _workshop_create(w):
+    def act():
+        return content.workshop_create(
+            organisation=w.organisation, title="Calm days", actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.WORKSHOP_CREATE, w.co_trainer, r, workshop=r)]
+
+
+def _workshop_update(w):
+    def act():
+        return content.workshop_update(
+            workshop=w.workshop,
+            title="Renamed",
+            audience="Carers",
+            description="",
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.WORKSHOP_EDIT, w.lead, r, workshop=r)]
+
+
+def _module_create(w):
+    def act():
+        return content.module_create(
+            workshop=w.workshop, title="Triggers", actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [
+        entry(Action.MODULE_CREATE, w.co_trainer, r, workshop=w.workshop, module=r)
+    ]
+
+
+def _module_update(w):
+    def act():
+        return content.module_update(
+            module=w.module,
+            title="New",
+            learning_outcomes="",
+            planned_minutes=45,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.MODULE_EDIT, w.lead, r, workshop=w.workshop, module=r)]
+
+
+def _module_move(w):
+    ModuleFactory(workshop=w.workshop, actor=w.lead)
+
+    def act():
+        return content.module_move(module=w.module, direction="down", actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(Action.MODULE_MOVE, w.co_trainer, w.module, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _module_delete(w):
+    def act():
+        return content.module_delete(module=w.module, actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(Action.MODULE_DELETE, w.co_trainer, w.module, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _section_create(w):
+    def act():
+        return content.section_create(
+            module=w.module,
+            title="What we noticed",
+            body="one two  three\nfour",
+            kind="story",
+            audience="everyone",
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [
+        entry(Action.SECTION_CREATE, w.co_trainer, r, workshop=w.workshop, module=w.module, added=4)
+    ]
+
+
+def _section_update(w):
+    def act():
+        return content.section_update(
+            section=w.section,
+            based_on_version=1,
+            title=w.section.title,
+            body="Behaviour is a way of telling us what we need.",
+            kind=w.section.kind,
+            audience=w.section.audience,
+            actor=_by(w, w.lead),
+        )
+
+    # Words compare by their letters ("**telling" is "telling"): "something." out,
+    # "what", "we", "need." in.
+    return act, lambda r: [
+        entry(
+            Action.SECTION_EDIT,
+            w.lead,
+            r,
+            workshop=w.workshop,
+            module=w.module,
+            added=3,
+            removed=1,
+        )
+    ]
+
+
+def _section_restore(w):
+    content.section_update(
+        section=w.section,
+        based_on_version=1,
+        title=w.section.title,
+        body=BODY + " Two more.",
+        kind=w.section.kind,
+        audience=w.section.audience,
+        actor=w.co_trainer,
+    )
+
+    def act():
+        revision = SectionRevision.objects.get(section=w.section, version=1)
+        return content.section_restore(
+            section=w.section, revision=revision, based_on_version=2, actor=_by(w, w.lead)
+        )
+
+    return act, lambda r: [
+        entry(Action.SECTION_RESTORE, w.lead, r, workshop=w.workshop, module=w.module, removed=2)
+    ]
+
+
+def _section_move(w):
+    SectionFactory(module=w.module, actor=w.lead)
+
+    def act():
+        return content.section_move(section=w.section, direction="down", actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(Action.SECTION_MOVE, w.co_trainer, w.section, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _section_delete(w):
+    def act():
+        return content.section_delete(section=w.section, actor=_by(w, w.lead))
+
+    return act, lambda r: [
+        entry(
+            Action.SECTION_DELETE,
+            w.lead,
+            w.section,
+            workshop=w.workshop,
+            module=w.module,
+            removed=8,
+        )
+    ]
+
+
+def _section_undelete(w):
+    def act():
+        return content.section_undelete(section=w.deleted_section, actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(
+            Action.SECTION_UNDELETE, w.co_trainer, r, workshop=w.workshop, module=w.module, added=8
+        )
+    ]
+
+
+def _section_live_save(w):
+    # Two people typed in the room since the last write-back: the co-trainer added "Typed",
+    # the lead "live."; the revision is credited to the co-trainer.
+    words = len(w.section.body.split())
+
+    def act():
+        return content.section_live_save(
+            section_id=w.section.pk,
+            base_version=w.section.version,
+            body=w.section.body + " Typed live.",
+            attribution=[[w.co_trainer.pk, words + 1], [w.lead.pk, 1]],
+            changes={
+                w.co_trainer.pk: AuthorCounts(words_added=1),
+                w.lead.pk: AuthorCounts(words_added=1),
+            },
+            author_id=w.co_trainer.pk,
+        )
+
+    return act, lambda r: [
+        entry(
+            Action.SECTION_LIVE_EDIT,
+            typist,
+            w.section,
+            workshop=w.workshop,
+            module=w.module,
+            added=1,
+        )
+        for typist in (w.co_trainer, w.lead)
+    ]
+
+
+# Members
+
+
+def _invitation_create(w):
+    def act():
+        return members.invitation_create(
+            organisation=w.organisation,
+            email=" New.Person@Example.org ",
+            role="observer",
+            perspective="family_carer",
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.MEMBER_INVITE, w.lead, r)]
+
+
+def _invitation_accept(w):
+    # The person who joins is the actor: the membership the service returns.
+    def act():
+        return members.invitation_accept(
+            invitation=w.invitation,
+            full_name="Jo Parent",
+            first_name="Jo",
+            password="a-long-and-unusual-password",
+        )
+
+    return act, lambda r: [entry(Action.MEMBER_JOIN, r, r)]
+
+
+def _membership_update(w):
+    def act():
+        return members.membership_update(
+            membership=w.co_trainer,
+            role="observer",
+            perspective="professional",
+            is_external=True,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.MEMBER_CHANGE, w.lead, r)]
+
+
+def _membership_remove(w):
+    def act():
+        return members.membership_remove(membership=w.co_trainer, actor=_by(w, w.lead))
+
+    return act, lambda r: [entry(Action.MEMBER_REMOVE, w.lead, r)]
+
+
+def _membership_set_credit_preference(w):
+    def act():
+        return members.membership_set_credit_preference(
+            membership=w.co_trainer,
+            credit_preference=CreditPreference.ANONYMOUS,
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [entry(Action.MEMBER_CHANGE, w.co_trainer, r)]
+
+
+# Reviews
+
+
+def _open_round(w):
+    return reviews.review_round_open(
+        module=w.module, reviewers=[w.lead, w.co_trainer], actor=w.lead
+    )
+
+
+def _review_round_open(w):
+    def act():
+        return reviews.review_round_open(
+            module=w.module, reviewers=[w.co_trainer], actor=_by(w, w.lead)
+        )
+
+    return act, lambda r: [
+        entry(Action.REVIEW_OPEN, w.lead, r, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _review_round_withdraw(w):
+    round = _open_round(w)
+
+    def act():
+        return reviews.review_round_withdraw(round=round, actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(Action.REVIEW_WITHDRAW, w.co_trainer, round, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _review_decide(w):
+    round = _open_round(w)
+
+    def act():
+        return reviews.review_decide(
+            round=round,
+            kind=DecisionKind.REQUEST_CHANGES,
+            reason="Gentler words, please.",
+            content_hash=round.version.content_hash,
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [
+        entry(Action.REVIEW_REQUEST_CHANGES, w.co_trainer, r, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _comment_add(w):
+    round = _open_round(w)
+
+    def act():
+        return reviews.comment_add(round=round, body="A thought.", actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(Action.REVIEW_COMMENT, w.co_trainer, r, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _comment_set_resolved(w):
+    comment = reviews.comment_add(round=_open_round(w), body="A thought.", actor=w.co_trainer)
+
+    def act():
+        return reviews.comment_set_resolved(comment=comment, resolved=True, actor=_by(w, w.lead))
+
+    return act, lambda r: [
+        entry(Action.REVIEW_RESOLVE, w.lead, r, workshop=w.workshop, module=w.module)
+    ]
+
+
+# Packs
+
+
+def _agree(w):
+    """The world's module signed off by its lead (professional) and co-trainer (family carer)."""
+    agree_module(w.module, reviewers=[w.lead, w.co_trainer], actor=w.lead)
+
+
+def _pack_request(w):
+    _agree(w)
+
+    def act():
+        return packs.pack_request(
+            workshop=w.workshop, kind=PackKind.ATTENDEE, actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.PACK_REQUEST, w.co_trainer, r, workshop=w.workshop)]
+
+
+def _pack_retry(w):
+    _agree(w)
+    pack = packs.pack_request(workshop=w.workshop, kind=PackKind.ATTENDEE, actor=w.lead)
+    Pack.objects.filter(pk=pack.pk).update(state=PackState.FAILED)
+    pack.refresh_from_db()
+
+    def act():
+        return packs.pack_retry(pack=pack, actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [entry(Action.PACK_RETRY, w.co_trainer, r, workshop=w.workshop)]
+
+
+# Co-design sessions
+
+
+def _new_session(w, actor):
+    return sessions.session_create(
+        workshop=w.workshop,
+        title="Writing together",
+        starts_at=timezone.now(),
+        agenda=[w.module],
+        facilitator=w.co_trainer,
+        actor=actor,
+    )
+
+
+def _session_create(w):
+    return (
+        lambda: _new_session(w, _by(w, w.lead)),
+        lambda r: [entry(Action.SESSION_CREATE, w.lead, r, workshop=w.workshop)],
+    )
+
+
+def _session_record_update(w):
+    session = _new_session(w, w.lead)
+
+    def act():
+        return sessions.session_record_update(
+            session=session, notes="Notes", decisions="", actions="", actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.SESSION_EDIT, w.co_trainer, r, workshop=w.workshop)]
+
+
+def _session_end(w):
+    session = _new_session(w, w.lead)
+
+    def act():
+        return sessions.session_end(session=session, actor=_by(w, w.lead))
+
+    return act, lambda r: [entry(Action.SESSION_END, w.lead, r, workshop=w.workshop)]
+
+
+def _attendance_join(w):
+    session = _new_session(w, w.lead)
+
+    def act():
+        return sessions.attendance_join(session=session, membership=_by(w, w.co_trainer))
+
+    return act, lambda r: [entry(Action.SESSION_ATTEND, w.co_trainer, r, workshop=w.workshop)]
+
+
+# Time
+
+
+def _time_entry_create(w):
+    def act():
+        return time.time_entry_create(
+            membership=w.co_trainer,
+            date=timezone.localdate(),
+            minutes=90,
+            activity=TimeActivity.PREPARATION,
+            payment=Payment.DECLINED,
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [entry(Action.TIME_LOG, w.co_trainer, r)]
+
+
+# "module.function" -> Service
+SERVICES = {
+    "accounts.user_set_email_notifications": Service(
+        no_entry="not a contribution: a person's own email setting"
+    ),
+    "content.workshop_create": Service(_workshop_create),
+    "content.workshop_update": Service(_workshop_update),
+    "content.module_create": Service(_module_create),
+    "content.module_update": Service(_module_update),
+    "content.module_move": Service(_module_move),
+    "content.module_delete": Service(_module_delete),
+    "content.section_create": Service(_section_create),
+    "content.section_update": Service(_section_update),
+    "content.section_restore": Service(_section_restore),
+    "content.section_move": Service(_section_move),
+    "content.section_delete": Service(_section_delete),
+    "content.section_undelete": Service(_section_undelete),
+    "content.section_live_save": Service(_section_live_save),
+    "members.invitation_create": Service(_invitation_create),
+    "members.invitation_accept": Service(_invitation_accept),
+    "members.membership_update": Service(_membership_update),
+    "members.membership_remove": Service(_membership_remove),
+    "members.membership_set_credit_preference": Service(_membership_set_credit_preference),
+    "reviews.module_snapshot": Service(
+        no_entry="writes nothing: reads the module for a round to freeze"
+    ),
+    "reviews.review_round_open": Service(_review_round_open),
+    "reviews.review_round_withdraw": Service(_review_round_withdraw),
+    "reviews.review_decide": Service(_review_decide),
+    "reviews.round_sign_off_state": Service(no_entry="writes nothing: reads the decisions"),
+    "reviews.comment_add": Service(_comment_add),
+    "reviews.comment_set_resolved": Service(_comment_set_resolved),
+    "packs.pack_request": Service(_pack_request),
+    "packs.pack_retry": Service(_pack_retry),
+    "packs.pack_build": Service(no_entry="writes nothing: renders bytes"),
+    "packs.pack_render": Service(
+        no_entry="not a contribution: the worker's bookkeeping; the request was logged"
+    ),
+    "sessions.session_create": Service(_session_create),
+    "sessions.session_record_update": Service(_session_record_update),
+    "sessions.session_end": Service(_session_end),
+    "sessions.attendance_join": Service(_attendance_join),
+    "sessions.attendance_leave": Service(
+        no_entry="not a contribution: closes a stay; the join was logged"
+    ),
+    "sessions.live_document_store": Service(
+        no_entry="not a contribution: keeps the CRDT state; its text is logged as revisions"
+    ),
+    "time.time_entry_create": Service(_time_entry_create),
+}
+
+# The services that write log entries: every entry with a way to call it.
+WRITES = sorted(name for name, service in SERVICES.items() if service.prepare is not None)

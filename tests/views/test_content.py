@@ -1,0 +1,384 @@
+"""The workshop, module and section pages: the conflict page a stale save gets, the balance of
+perspectives on the workshop page, the agreed stamp on the module page, what an observer is
+offered, and query counts."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import MembershipFactory, ModuleFactory, SectionFactory, WorkshopFactory
+from tests.helpers import (
+    approve,
+    edit_section,
+    form_values,
+    html_inner_text,
+    make_team,
+    query_count,
+)
+from workshops.enums import CreditPreference, Perspective, Role
+from workshops.models import Module, ModuleVersion, Organisation, SectionRevision
+from workshops.services import content as content_services
+
+MANY = 20
+
+
+# Two people save the same section: the second sees both texts and loses nothing
+
+
+ORIGINAL = "Behaviour is communication."
+
+
+FIRST = "Behaviour is communication. Look for what it is telling you."
+
+
+SECOND = "Behaviour is communication, and every family is different."
+
+
+class _TestIdReader(HTMLParser):
+    """Texts of the elements marked with data-testid."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts = {}
+        self._stack = []
+
+    def handle_starttag(self, tag, attrs):
+        test_id = dict(attrs).get("data-testid")
+        if test_id:
+            self.texts[test_id] = ""
+        self._stack.append(test_id)
+
+    def handle_endtag(self, tag):
+        if self._stack:
+            self._stack.pop()
+
+    def handle_data(self, data):
+        for test_id in self._stack:
+            if test_id:
+                self.texts[test_id] += data
+
+
+def _marked_texts(html):
+    reader = _TestIdReader()
+    reader.feed(html)
+    return reader.texts
+
+
+@pytest.fixture
+def shared_section(world, carer):
+    return SectionFactory(
+        module=world.module, actor=carer, title="What behaviour says", body=ORIGINAL
+    )
+
+
+def test_second_stale_save_gets_conflict_page_and_can_save_again(
+    client_for, carer, professional, shared_section
+):
+    url = reverse("section_edit", kwargs={"pk": shared_section.pk})
+    carer_client, professional_client = client_for(carer), client_for(professional)
+    carer_form = form_values(carer_client.get(url).content.decode(), "based_on_version")
+    professional_form = form_values(
+        professional_client.get(url).content.decode(), "based_on_version"
+    )
+    assert carer_form["based_on_version"] == professional_form["based_on_version"] == "1"
+    assert carer_form["body"] == ORIGINAL
+
+    first = carer_client.post(url, {**carer_form, "body": FIRST, "save": ""})
+    second = professional_client.post(url, {**professional_form, "body": SECOND, "save": ""})
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    shared_section.refresh_from_db()
+    assert (shared_section.body, shared_section.version) == (FIRST, 2)
+    marked = _marked_texts(second.content.decode())
+    assert marked["saved-text"] == FIRST
+    assert marked["your-text"] == SECOND
+    diff_text = " ".join(marked["diff"].split())
+    assert diff_text == (
+        "Behaviour is [saved: communication. Look for what it] "
+        "[yours: communication, and every family] is [saved: telling you.] [yours: different.]"
+    )
+    conflict_form = form_values(second.content.decode(), "based_on_version")
+    assert conflict_form["body"] == SECOND
+    assert conflict_form["based_on_version"] == "2"
+
+    third = professional_client.post(url, {**conflict_form, "save": ""})
+
+    assert third.status_code == 302
+    shared_section.refresh_from_db()
+    assert (shared_section.body, shared_section.version) == (SECOND, 3)
+    revisions = list(
+        SectionRevision.objects.filter(section=shared_section).values_list(
+            "version", "body", "author_id"
+        )
+    )
+    assert revisions == [
+        (1, ORIGINAL, carer.pk),
+        (2, FIRST, carer.pk),
+        (3, SECOND, professional.pk),
+    ]
+
+
+def test_conflict_page_keeps_the_other_fields_typed(
+    client_for, carer, professional, shared_section
+):
+    url = reverse("section_edit", kwargs={"pk": shared_section.pk})
+    professional_client = client_for(professional)
+    professional_form = form_values(
+        professional_client.get(url).content.decode(), "based_on_version"
+    )
+    content_services.section_update(
+        section=shared_section,
+        based_on_version=1,
+        title=shared_section.title,
+        body=FIRST,
+        kind=shared_section.kind,
+        audience=shared_section.audience,
+        actor=carer,
+    )
+
+    response = professional_client.post(
+        url,
+        {
+            **professional_form,
+            "title": "A new heading",
+            "body": SECOND,
+            "kind": "story",
+            "audience": "facilitators",
+            "content_note": "Describes a crisis",
+            "source_tags": ["lived_experience"],
+        },
+    )
+
+    assert response.status_code == 409
+    kept = form_values(response.content.decode(), "based_on_version")
+    assert (
+        kept["title"],
+        kept["kind"],
+        kept["audience"],
+        kept["content_note"],
+        kept["source_tags"],
+    ) == ("A new heading", "story", "facilitators", "Describes a crisis", "lived_experience")
+
+
+# Balance
+
+
+def _module_written_by(organisation, professional_words, carer_words):
+    """A workshop with one module, its one section written by a professional and a carer."""
+    professional = MembershipFactory(
+        organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.PROFESSIONAL
+    )
+    carer = MembershipFactory(
+        organisation=organisation, role=Role.CO_TRAINER, perspective=Perspective.FAMILY_CARER
+    )
+    workshop = WorkshopFactory(organisation=organisation, actor=professional)
+    module = ModuleFactory(workshop=workshop, actor=professional)
+    section = SectionFactory(
+        module=module,
+        actor=professional,
+        body=" ".join(f"learned{n}" for n in range(professional_words)),
+    )
+    edit_section(
+        section, section.body + " " + " ".join(f"lived{n}" for n in range(carer_words)), actor=carer
+    )
+    return workshop
+
+
+def _balance_warnings(response):
+    return re.findall(r"<strong>(Mostly [^<]*)</strong>", response.content.decode())
+
+
+def test_workshop_page_module_written_mostly_by_professionals_shows_the_warning(world, client_for):
+    workshop = _module_written_by(world.organisation, professional_words=91, carer_words=9)
+
+    response = client_for(world.lead).get(reverse("workshop_detail", args=[workshop.pk]))
+
+    assert response.status_code == 200
+    assert _balance_warnings(response) == [
+        "Mostly professional: 91% of the words.",  # the whole workshop
+        "Mostly professional: 91% of the words",  # its one module
+    ]
+    assert response.context["modules"][0].balance.warning == (
+        "Mostly professional: 91% of the words"
+    )
+
+
+def test_workshop_page_balanced_module_shows_no_warning(world, client_for):
+    workshop = _module_written_by(world.organisation, professional_words=50, carer_words=50)
+
+    response = client_for(world.lead).get(reverse("workshop_detail", args=[workshop.pk]))
+
+    assert response.status_code == 200
+    assert _balance_warnings(response) == []
+    assert response.context["balance"].family_carer_percent == 50
+
+
+@pytest.mark.parametrize(
+    ("threshold", "warnings"),
+    [
+        (5, []),
+        (9, []),
+        (10, ["Mostly professional: 91% of the words.", "Mostly professional: 91% of the words"]),
+    ],
+)
+def test_workshop_page_balance_threshold_comes_from_the_organisation(
+    threshold, warnings, world, client_for
+):
+    Organisation.objects.filter(pk=world.organisation.pk).update(
+        balance_threshold_percent=threshold
+    )
+    workshop = _module_written_by(world.organisation, professional_words=91, carer_words=9)
+
+    response = client_for(world.lead).get(reverse("workshop_detail", args=[workshop.pk]))
+
+    assert _balance_warnings(response) == warnings
+
+
+def test_workshop_page_module_written_mostly_by_carers_shows_the_carer_warning(world, client_for):
+    workshop = _module_written_by(world.organisation, professional_words=10, carer_words=90)
+
+    response = client_for(world.lead).get(reverse("workshop_detail", args=[workshop.pk]))
+
+    assert _balance_warnings(response) == [
+        "Mostly family carers: 90% of the words.",
+        "Mostly family carers: 90% of the words",
+    ]
+
+
+# The agreed stamp
+
+
+def _long_date(moment):
+    local = timezone.localtime(moment)
+    return f"{local.day} {local.strftime('%B')} {local.year}"
+
+
+def test_module_page_shows_agreed_stamp_following_credit_preferences(
+    world, review_round, carer, professional, client_for, review_module
+):
+    carer.credit_preference = CreditPreference.ANONYMOUS
+    carer.save(update_fields=["credit_preference"])
+    approve(review_round, carer)
+    approve(review_round, professional)
+    agreed_at = ModuleVersion.objects.get(pk=review_round.version_id).agreed_at
+
+    html = client_for(world.lead).get(review_module.get_absolute_url()).content.decode()
+
+    stamp = html_inner_text(html, 'class="agreed-stamp"', "</div>")
+    assert stamp == (
+        f"Agreed version 1 — signed off on {_long_date(agreed_at)} by a family carer "
+        f"and {professional.user.full_name} (professional)"
+    )
+
+
+def test_module_page_stamp_with_first_name_preference(
+    world, review_round, carer, professional, client_for, review_module
+):
+    professional.credit_preference = CreditPreference.FIRST_NAME
+    professional.save(update_fields=["credit_preference"])
+    approve(review_round, professional)
+    approve(review_round, carer)
+    agreed_at = ModuleVersion.objects.get(pk=review_round.version_id).agreed_at
+
+    html = client_for(world.lead).get(review_module.get_absolute_url()).content.decode()
+
+    stamp = html_inner_text(html, 'class="agreed-stamp"', "</div>")
+    assert stamp == (
+        f"Agreed version 1 — signed off on {_long_date(agreed_at)} by "
+        f"{professional.user.first_name} (professional) and {carer.user.full_name} (family carer)"
+    )
+
+
+def test_module_page_without_agreement_has_no_stamp(
+    world, review_round, carer, client_for, review_module
+):
+    approve(review_round, carer)
+
+    html = client_for(world.lead).get(review_module.get_absolute_url()).content.decode()
+
+    assert html.count('class="agreed-stamp"') == 0
+
+
+# What an observer is offered
+
+
+def test_observer_page_offers_no_edit_buttons(client_for, world, observer):
+    response = client_for(observer).get(reverse("module_detail", kwargs={"pk": world.module.pk}))
+
+    assert response.context["can_edit"] is False
+    assert reverse("section_edit", kwargs={"pk": world.section.pk}) not in response.content.decode()
+
+
+# Query counts
+
+
+def _workshop_page(client_for, modules):
+    organisation, lead, carer = make_team()
+    workshop = WorkshopFactory(organisation=organisation, actor=lead)
+    for number in range(modules):
+        module = ModuleFactory(workshop=workshop, actor=lead)
+        section = SectionFactory(module=module, actor=carer, body=f"Words from a carer {number}")
+        content_services.section_update(
+            section=section,
+            based_on_version=1,
+            title=section.title,
+            body=section.body + " and from a nurse",
+            kind=section.kind,
+            audience=section.audience,
+            actor=lead,
+        )
+    url = reverse("workshop_detail", kwargs={"pk": workshop.pk})
+    return query_count(client_for(lead), url)
+
+
+def _module_page(client_for, sections):
+    organisation, lead, carer = make_team()
+    module = ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead))
+    for number in range(sections):
+        author = carer if number % 2 else lead
+        SectionFactory(
+            module=module,
+            actor=author,
+            body=f"Section {number} **text**",
+            source_tags=["lived_experience", "research_evidence"],
+            content_note="A gentle warning" if number % 3 else "",
+        )
+    url = reverse("module_detail", kwargs={"pk": module.pk})
+    return query_count(client_for(carer), url)
+
+
+def _workshop_list(client_for, workshops):
+    organisation, lead, carer = make_team()
+    for _ in range(workshops):
+        ModuleFactory(workshop=WorkshopFactory(organisation=organisation, actor=lead), actor=lead)
+    url = reverse("workshop_list", kwargs={"org_id": organisation.pk})
+    return query_count(client_for(carer), url)
+
+
+@pytest.mark.parametrize(
+    "page", [_workshop_page, _module_page, _workshop_list], ids=lambda f: f.__name__
+)
+def test_list_page_query_count_same_for_one_and_twenty_items(client_for, page):
+    one, twenty = page(client_for, 1), page(client_for, 20)
+
+    assert twenty == one, f"{page.__name__}: {one} queries for 1 item, {twenty} for 20"
+
+
+def _workshop_list_with_deleted_modules(client_for, count):
+    """``count`` workshops, each with a live and a deleted module."""
+    organisation, lead, carer = make_team()
+    for _ in range(count):
+        workshop = WorkshopFactory(organisation=organisation, actor=lead)
+        ModuleFactory(workshop=workshop, actor=lead)
+        content_services.module_delete(module=ModuleFactory(workshop=workshop), actor=lead)
+    assert Module.all_objects.filter(deleted_at__isnull=False).count() >= count
+    return query_count(client_for(carer), reverse("workshop_list", args=[organisation.pk]))
+
+
+def test_workshop_list_queries_do_not_grow_with_workshops(client_for):
+    one = _workshop_list_with_deleted_modules(client_for, 1)
+    assert _workshop_list_with_deleted_modules(client_for, MANY) == one
