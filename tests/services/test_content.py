@@ -113,6 +113,18 @@ def test_section_move_down_swaps_with_next_and_skips_deleted(world):
     assert Section.all_objects.get(pk=world.deleted_section.pk).position == deleted_position
 
 
+def test_section_move_leaves_other_modules_sections_where_they_are(world):
+    SectionFactory(module=world.module, actor=world.lead)
+    other_module = ModuleFactory(workshop=world.workshop, actor=world.lead)
+    for _ in range(3):
+        SectionFactory(module=other_module, actor=world.lead)
+    other_positions = _positions(Section, module=other_module)
+
+    content.section_move(section=world.section, direction="down", actor=world.lead)
+
+    assert _positions(Section, module=other_module) == other_positions
+
+
 @pytest.mark.parametrize("end, direction", [("first", "up"), ("last", "down")])
 def test_section_move_at_end_returns_false_and_logs_nothing(world, end, direction):
     last = SectionFactory(module=world.module, actor=world.lead)
