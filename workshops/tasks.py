@@ -1,12 +1,13 @@
 """Thin Celery tasks: ids in, the object fetched, one function called; logged and done if the
-object is gone. Services ask for them by name through ``workshops.outbox.enqueue``."""
+object is gone. Services ask for them by name through ``workshops.outbox.enqueue``, which passes
+the job's ``outbox_id``: a task claims its job first, so a job handed over twice runs once."""
 
 import logging
 
 from celery import shared_task
 from django.conf import settings
 
-from workshops import notifications
+from workshops import notifications, outbox
 from workshops.models import Comment, Decision, Invitation, ReviewRound
 from workshops.services.packs import pack_render
 
@@ -15,45 +16,53 @@ logger = logging.getLogger(__name__)
 EMAIL_TASK = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
 
 
-def _email_about(queryset, pk, send):
-    """Send ``send``'s email about the object ``pk``, unless it is gone by now."""
+def _email_about(queryset, pk, send, outbox_id):
+    """Send ``send``'s email about the object ``pk``, once, unless it is gone by now. A failed
+    send gives the job back, so the task's retry sends it."""
+    if not outbox.job_claim(job_id=outbox_id):
+        logger.info("Job %s was already done; no email sent again.", outbox_id)
+        return
     found = queryset.filter(pk=pk).first()
     if found is None:
         logger.info("%s %s is gone; no email sent.", queryset.model.__name__, pk)
         return
-    send(found)
+    try:
+        send(found)
+    except BaseException:
+        outbox.job_release(job_id=outbox_id)
+        raise
 
 
 _rounds = ReviewRound.objects.select_related("module__workshop__organisation", "opened_by__user")
 
 
 @shared_task(**EMAIL_TASK)
-def invitation_email_send(invitation_id):
+def invitation_email_send(invitation_id, outbox_id=None):
     invitations = Invitation.objects.select_related("organisation", "invited_by__user")
     unused = invitations.filter(accepted_at__isnull=True)
-    _email_about(unused, invitation_id, notifications.invitation_email)
+    _email_about(unused, invitation_id, notifications.invitation_email, outbox_id)
 
 
 @shared_task(**EMAIL_TASK)
-def review_round_opened_notify(round_id):
-    _email_about(_rounds, round_id, notifications.review_round_opened_email)
+def review_round_opened_notify(round_id, outbox_id=None):
+    _email_about(_rounds, round_id, notifications.review_round_opened_email, outbox_id)
 
 
 @shared_task(**EMAIL_TASK)
-def review_decision_notify(decision_id):
+def review_decision_notify(decision_id, outbox_id=None):
     decisions = Decision.objects.select_related("round__module", "membership__user")
-    _email_about(decisions, decision_id, notifications.review_decision_email)
+    _email_about(decisions, decision_id, notifications.review_decision_email, outbox_id)
 
 
 @shared_task(**EMAIL_TASK)
-def comment_notify(comment_id):
+def comment_notify(comment_id, outbox_id=None):
     comments = Comment.objects.select_related("round__module", "author__user")
-    _email_about(comments, comment_id, notifications.comment_email)
+    _email_about(comments, comment_id, notifications.comment_email, outbox_id)
 
 
 @shared_task(**EMAIL_TASK)
-def module_agreed_notify(round_id):
-    _email_about(_rounds, round_id, notifications.module_agreed_email)
+def module_agreed_notify(round_id, outbox_id=None):
+    _email_about(_rounds, round_id, notifications.module_agreed_email, outbox_id)
 
 
 @shared_task
@@ -67,6 +76,15 @@ def review_reminders_send():
     soft_time_limit=settings.PACK_RENDER_TIME_LIMIT,
     time_limit=settings.PACK_RENDER_TIME_LIMIT + 30,
 )
-def pack_render_task(pack_id):
+def pack_render_task(pack_id, outbox_id=None):
     """Render one pack. A redelivered or repeated task finds it ready and does nothing."""
-    pack_render(pack_id=pack_id)
+    if outbox.job_claim(job_id=outbox_id):
+        pack_render(pack_id=pack_id)
+
+
+@shared_task
+def outbox_sweep():
+    """Hand the broker every job it never got or lost (beat runs this every half minute)."""
+    sent = outbox.outbox_sweep()
+    if sent:
+        logger.info("Handed %s waiting jobs to the broker.", sent)

@@ -141,7 +141,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# A job handed to the broker but not taken on by a worker after this many seconds is taken to be
+# lost (a restarted Redis keeps nothing) and is handed over again; a task claims its job first,
+# so one still queued runs only once.
+OUTBOX_REDISPATCH_AFTER = int(env_str("OUTBOX_REDISPATCH_AFTER", "300"))
 CELERY_BEAT_SCHEDULE = {
+    # Jobs whose broker was down when they were asked for go as soon as it is back.
+    "outbox-sweep": {"task": "workshops.tasks.outbox_sweep", "schedule": 30.0},
     # Reminders go the day before a review is due; the task is safe to run more often.
     "review-reminders": {
         "task": "workshops.tasks.review_reminders_send",

@@ -1,6 +1,7 @@
 from .content import Module, Section, Workshop
 from .contributions import ContributionEntry
 from .organisations import Invitation, Membership, Organisation
+from .outbox import OutboxJob
 from .packs import Pack
 from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
@@ -21,6 +22,7 @@ __all__ = [
     "Module",
     "ModuleVersion",
     "Organisation",
+    "OutboxJob",
     "Pack",
     "ReviewRound",
     "Reviewer",
