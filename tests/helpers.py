@@ -74,7 +74,9 @@ class _FormReader(HTMLParser):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            fields.setdefault(name, []).append(attrs.get("value", "on"))
+            # A browser sends "on" for a checked box without a value, "" for an empty field.
+            default = "on" if kind in ("checkbox", "radio") else ""
+            fields.setdefault(name, []).append(attrs.get("value", default))
         elif tag == "textarea" and name:
             self._textarea = name
             fields.setdefault(name, []).append("")
