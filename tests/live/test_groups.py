@@ -1,0 +1,34 @@
+"""Messages sent to live rooms' groups from ordinary requests."""
+
+import logging
+import socket
+
+import pytest
+from channels.layers import channel_layers
+
+from workshops.live.groups import announce_session_ended
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The channel layer is Redis, and Redis refuses connections."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+def test_announce_session_ended_with_redis_down_logs_and_does_not_fail(redis_down, caplog):
+    with caplog.at_level(logging.WARNING, logger="workshops.live.groups"):
+        announce_session_ended(12345)
+
+    assert [r.getMessage() for r in caplog.records if r.name == "workshops.live.groups"] != []
+    assert "session 12345" in caplog.text
