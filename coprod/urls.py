@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from workshops.views.health import healthz
+
+handler400 = "workshops.views.errors.bad_request"
 handler403 = "workshops.views.errors.permission_denied"
 handler404 = "workshops.views.errors.page_not_found"
 handler500 = "workshops.views.errors.server_error"
@@ -14,5 +17,7 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # For load balancers, compose and people on call: no sign-in, nothing secret.
+    path("healthz", healthz, name="healthz"),
     path("", include("workshops.urls")),
 ]

@@ -102,6 +102,12 @@ def _preview_renders_only_the_posted_text(response, own, other):
     assert response.content.decode().strip() == "<p>hello</p>"
 
 
+def _health_names_no_organisation(response, own, other):
+    # About the service, not about anyone's organisation: the same four answers for everyone.
+    assert response.status_code in (200, 503)
+    assert sorted(response.json()) == ["database", "disk", "redis", "worker"]
+
+
 def _own_account_page(response, own, other):
     # About the signed-in person only: no organisation's object is named or shown. A GET shows
     # the form; a POST saves the person's own choice and comes back to it.
@@ -285,6 +291,9 @@ ROUTES = {
         post_data=lambda w: {"minutes": "30", "payment": "paid"},
     ),
     "live_section": Route(lambda w: {"pk": w.session.pk, "section_id": w.section.pk}),
+    "healthz": Route(
+        _no_kwargs, denied=None, login_required=False, check=_health_names_no_organisation
+    ),
 }
 
 # Pages about one organisation's objects: the ones a removed member must lose.
@@ -436,7 +445,8 @@ def test_anonymous_cases_cover_every_login_page():
 
 def test_public_url_names_are_exactly():
     assert sorted(name for name, route in ROUTES.items() if not route.login_required) == [
-        "invitation_accept"
+        "healthz",
+        "invitation_accept",
     ]
 
 

@@ -6,6 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,127 @@ def test_production_static_storage_keeps_pack_urls_and_hashes_the_rest(settings,
         '@font-face { src: url("coprod-static:packs/fonts/body.woff"); }\n'
         f'body {{ background: url("{hashed_font}"); }}\n'
     )
+
+
+def database_settings(**env_overrides):
+    """The DATABASES["default"] a fresh process builds from ``env_overrides``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_")}
+    env.update(DJANGO_SETTINGS_MODULE="coprod.settings.base", **env_overrides)
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'], default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_database_pool_is_sized_from_the_environment():
+    database = database_settings(
+        DATABASE_URL="postgres://coprod@db.internal:5432/coprod",
+        DATABASE_POOL_MIN_SIZE="3",
+        DATABASE_POOL_MAX_SIZE="7",
+        DATABASE_POOL_TIMEOUT="4.5",
+    )
+
+    assert database["OPTIONS"]["pool"] == {"min_size": 3, "max_size": 7, "timeout": 4.5}
+    assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (0, True)
+
+
+def test_database_sqlite_default_has_no_pool():
+    database = database_settings()
+
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert "pool" not in database.get("OPTIONS", {})
+
+
+def test_database_pool_keeps_32_threads_within_the_servers_connections(tmp_path):
+    """32 people loading pages at once through one daphne process with 32 threads (each would
+    open its own connection without the pool) against a PostgreSQL that allows 8: every page
+    answers, and the process never holds more than the pool's 4."""
+    from tests.private_postgres import (
+        app_database,
+        app_server,
+        get,
+        postgres_cluster,
+        signed_in_cookie,
+    )
+
+    with postgres_cluster(max_connections=8) as cluster:
+        database_url, module_path = app_database(cluster)
+        pool = {"DATABASE_POOL_MIN_SIZE": 1, "DATABASE_POOL_MAX_SIZE": 4}
+        with app_server(database_url, tmp_path, server="daphne", ASGI_THREADS=32, **pool) as web:
+            cookie = signed_in_cookie(web.port)
+            with ThreadPoolExecutor(max_workers=32) as people:
+                pages = [people.submit(get, web.port, module_path, cookie) for _ in range(32 * 6)]
+                peak = 0
+                while not all(page.done() for page in pages):
+                    peak = max(peak, cluster.connections())
+                statuses = [page.result()[0] for page in pages]
+            log = web.log()
+
+    assert statuses == [200] * len(pages), log[-3000:]
+    assert peak <= 4
+    assert "too many clients" not in log
+
+
+def test_email_settings_file_writes_each_message_into_the_folder():
+    assert email_settings("file:///var/tmp/coprod%20mail") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": "/var/tmp/coprod mail",
+    }
+
+
+def _render_limits_in_a_fresh_process(**env):
+    """The pack task's hard time limit, Celery's and the broker's visibility timeout, as a
+    process started with ``env`` reads them from the settings."""
+    script = (
+        "import django, json; django.setup()\n"
+        "from coprod.celery import app\n"
+        "from workshops.tasks import pack_render_task\n"
+        "print(json.dumps([pack_render_task.time_limit, app.conf.task_time_limit,"
+        " app.conf.broker_transport_options['visibility_timeout']]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO_ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "coprod.settings.base", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("render_limit", [None, "5000"])
+def test_broker_visibility_timeout_stays_above_the_render_time_limit(render_limit):
+    """Redis hands an unacknowledged message to another worker after the visibility timeout: a
+    render still running must never be handed over, however long renders may take."""
+    env = {"PACK_RENDER_TIME_LIMIT": render_limit} if render_limit else {}
+
+    pack_limit, task_limit, visibility_timeout = _render_limits_in_a_fresh_process(**env)
+
+    assert pack_limit > int(render_limit or 180)
+    assert visibility_timeout > pack_limit
+    assert visibility_timeout > task_limit
+
+
+def test_beat_sweeps_lost_packs_within_a_minute_of_their_heartbeat_stopping(settings):
+    from coprod.celery import app
+
+    (sweep,) = [
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == "workshops.tasks.pack_sweep"
+    ]
+
+    assert "workshops.tasks.pack_sweep" in app.tasks
+    assert settings.PACK_HEARTBEAT_TIMEOUT + sweep["schedule"] <= 60

@@ -161,5 +161,7 @@ def review_reminders_send(*, today: date | None = None) -> None:
         )
         if claimed:
             review_reminder_email(
-                ReviewRound.objects.select_related("module__workshop__organisation").get(pk=round_id)
+                ReviewRound.objects.select_related("module__workshop__organisation").get(
+                    pk=round_id
+                )
             )

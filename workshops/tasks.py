@@ -9,7 +9,7 @@ from django.conf import settings
 
 from workshops import notifications, outbox
 from workshops.models import Comment, Decision, Invitation, ReviewRound
-from workshops.services.packs import pack_render
+from workshops.services.packs import pack_render, pack_requeue_lost
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +74,21 @@ def review_reminders_send():
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.PACK_RENDER_TIME_LIMIT,
-    time_limit=settings.PACK_RENDER_TIME_LIMIT + 30,
+    time_limit=settings.PACK_RENDER_HARD_TIME_LIMIT,
 )
 def pack_render_task(pack_id, outbox_id=None):
     """Render one pack. A redelivered or repeated task finds it ready and does nothing."""
     if outbox.job_claim(job_id=outbox_id):
         pack_render(pack_id=pack_id)
+
+
+@shared_task
+def pack_sweep():
+    """Queue again every pack whose worker was lost mid-render, or whose job was lost before a
+    worker took it (beat runs this every half minute)."""
+    requeued = pack_requeue_lost()
+    if requeued:
+        logger.warning("Queued %s packs again after their worker or job was lost.", requeued)
 
 
 @shared_task

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of a request, from any middleware, carries the request's id.
+    "coprod.request_logging.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,6 +51,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its page has the person, their messages and their language; it still runs before
+    # CsrfViewMiddleware reads the form (see the module).
+    "workshops.middleware.RequestTooBigMiddleware",
 ]
 
 ROOT_URLCONF = "coprod.urls"
@@ -75,9 +80,27 @@ ASGI_APPLICATION = "coprod.asgi.application"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'coprod.sqlite3'}"),
-        conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each process keeps a pool of at most DATABASE_POOL_MAX_SIZE connections that its threads
+    # share, so however many requests arrive at once, one process never opens more: a request
+    # that finds them all busy waits up to DATABASE_POOL_TIMEOUT seconds for one. Persistent
+    # connections (CONN_MAX_AGE) stay off: Django refuses them with a pool, and under ASGI they
+    # would leak one connection per thread. The health check makes the pool test a connection
+    # before handing it out, so after a database restart the broken ones are dropped, not used.
+    DATABASES["default"].update(
+        CONN_MAX_AGE=0,
+        CONN_HEALTH_CHECKS=True,
+        OPTIONS={
+            **DATABASES["default"].get("OPTIONS", {}),
+            "pool": {
+                "min_size": int(env_str("DATABASE_POOL_MIN_SIZE", "1")),
+                "max_size": int(env_str("DATABASE_POOL_MAX_SIZE", "4")),
+                "timeout": float(env_str("DATABASE_POOL_TIMEOUT", "10")),
+            },
+        },
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workshops.User"
@@ -113,6 +136,11 @@ PACKS_ROOT = Path(env_str("PACKS_ROOT", str(MEDIA_ROOT / "packs")))
 # A pack render is stopped after this many seconds, and its worker is replaced once it has used
 # this much memory (kilobytes), so one huge pack can't take the service down.
 PACK_RENDER_TIME_LIMIT = int(env_str("PACK_RENDER_TIME_LIMIT", "180"))
+# A render that ignores the soft limit above has its worker stopped this much later.
+PACK_RENDER_HARD_TIME_LIMIT = PACK_RENDER_TIME_LIMIT + 30
+# A worker making a pack beats the pack's heartbeat every sixth of this many seconds; a render
+# silent for longer has lost its worker, and the pack sweep queues it again.
+PACK_HEARTBEAT_TIMEOUT = float(env_str("PACK_HEARTBEAT_TIMEOUT", "30"))
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(env_str("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "600000"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -140,7 +168,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Redis gives a message that a worker took but has not acknowledged (acks late: at the task's
+# end) to another worker after this many seconds. Kept well above the longest a task may run,
+# so a render still running never starts twice; a worker that died is noticed much sooner, by
+# the pack sweep through the pack's heartbeat.
+# max_retries 0: a message sent while Redis is down fails at once instead of trying to connect
+# for six seconds, so the person's request does not wait; the outbox sweep sends it later.
+# (Workers reconnect by CELERY_BROKER_CONNECTION_MAX_RETRIES, which this leaves alone.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(3600, 2 * max(CELERY_TASK_TIME_LIMIT, PACK_RENDER_HARD_TIME_LIMIT)),
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
+# Every worker imports this at start: its signal handlers beat the heartbeat /healthz reads.
+CELERY_IMPORTS = ["workshops.health"]
 # A job handed to the broker but not taken on by a worker after this many seconds is taken to be
 # lost (a restarted Redis keeps nothing) and is handed over again; a task claims its job first,
 # so one still queued runs only once.
@@ -148,6 +189,8 @@ OUTBOX_REDISPATCH_AFTER = int(env_str("OUTBOX_REDISPATCH_AFTER", "300"))
 CELERY_BEAT_SCHEDULE = {
     # Jobs whose broker was down when they were asked for go as soon as it is back.
     "outbox-sweep": {"task": "workshops.tasks.outbox_sweep", "schedule": 30.0},
+    # A pack whose worker was lost (its heartbeat stopped) is made again by another.
+    "pack-sweep": {"task": "workshops.tasks.pack_sweep", "schedule": 30.0},
     # Reminders go the day before a review is due; the task is safe to run more often.
     "review-reminders": {
         "task": "workshops.tasks.review_reminders_send",
@@ -173,12 +216,42 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # A section body longer than this is refused with a form error (about 100,000 words).
 SECTION_BODY_MAX_CHARS = 600_000
+# A form whose section is at that limit must still arrive, so the form, not Django, answers: a
+# character takes up to 4 bytes in UTF-8 and a browser's form encoding writes each byte as 3
+# (%F0), so 12 bytes a character, plus room for the other fields (title, note, token).
+DATA_UPLOAD_MAX_MEMORY_SIZE = SECTION_BODY_MAX_CHARS * 12 + 64 * 1024
 
+# /healthz (workshops/health.py): a worker counts as gone when its last heartbeat is older than
+# this many seconds (workers beat every 2 s), and the service as failing when the disk holding
+# PACKS_ROOT has less than this many megabytes free.
+HEALTHZ_WORKER_MAX_AGE = float(env_str("HEALTHZ_WORKER_MAX_AGE", "60"))
+HEALTHZ_MIN_FREE_DISK_MB = int(env_str("HEALTHZ_MIN_FREE_DISK_MB", "1024"))
+# Load balancers and container probes ask over plain HTTP, from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Each line: when, how serious, where from, the request's id ("-" outside a request), what.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "coprod.request_logging.RequestIdFilter"},
+        "refusal_without_traceback": {"()": "coprod.request_logging.RefusalWithoutTracebackFilter"},
+    },
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports each layout step at INFO; only its warnings are worth reading.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # A 403 or 404 is an ordinary answer: one line, without a traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
+        # WeasyPrint reports each layout step at INFO; only its warnings are worth reading.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

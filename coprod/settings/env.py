@@ -26,13 +26,20 @@ def email_settings(url):
     """Django email settings from an EMAIL_URL such as ``smtp://user:pass@host:587?tls=1``.
 
     ``console://`` (the default) prints mail to the terminal, so the embedded set-up needs no
-    mail server; ``smtp://`` and ``smtps://`` send through a server.
+    mail server; ``file:///a/folder`` writes each message to a file there; ``smtp://`` and
+    ``smtps://`` send through a server.
     """
     parsed = urlparse(url)
     if parsed.scheme in ("", "console"):
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parsed.scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parsed.scheme == "file":
+        # Each message written to a file in the folder named: for a machine with no mail server.
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parsed.path),
+        }
     if parsed.scheme not in ("smtp", "smtps"):
         raise ValueError(f"EMAIL_URL scheme {parsed.scheme!r} is not supported (use smtp or smtps)")
     query = parse_qs(parsed.query)

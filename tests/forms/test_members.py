@@ -68,7 +68,7 @@ CASES = {
             "perspective": "family_carer",
         },
         400,
-        {"email": ["Enter a valid email address.", too_long(320, 10_012)]},
+        {"email": ["Enter a valid email address.", too_long(254, 10_012)]},
     ),
     "invite-unknown-role": Case(
         _invite_url,

@@ -554,6 +554,9 @@ SERVICES = {
     "packs.pack_render": Service(
         no_entry="not a contribution: the worker's bookkeeping; the request was logged"
     ),
+    "packs.pack_requeue_lost": Service(
+        no_entry="not a contribution: the worker's bookkeeping; the request was logged"
+    ),
     "sessions.session_create": Service(_session_create),
     "sessions.session_record_update": Service(_session_record_update),
     "sessions.session_end": Service(_session_end),

@@ -4,8 +4,10 @@ offered, and query counts."""
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from tests.factories import MembershipFactory, ModuleFactory, SectionFactory, Wo
 from tests.helpers import (
     approve,
     edit_section,
+    field_errors,
     form_values,
     html_inner_text,
     make_team,
@@ -382,3 +385,72 @@ def _workshop_list_with_deleted_modules(client_for, count):
 def test_workshop_list_queries_do_not_grow_with_workshops(client_for):
     one = _workshop_list_with_deleted_modules(client_for, 1)
     assert _workshop_list_with_deleted_modules(client_for, MANY) == one
+
+
+# Long sections: a body at the limit arrives whatever its characters; one over it comes back
+
+
+def _post_as_browser(client, url, data):
+    """POST as a browser sends a form: url-encoded, so each byte of UTF-8 is written as %XX."""
+    body = urlencode(data, doseq=True)
+    return client.post(url, body, content_type="application/x-www-form-urlencoded"), len(body)
+
+
+def test_section_at_the_limit_in_four_byte_characters_is_saved(client_for, carer, world):
+    url = reverse("section_edit", kwargs={"pk": world.section.pk})
+    client = client_for(carer)
+    form = form_values(client.get(url).content.decode(), "based_on_version")
+    # Four bytes each in UTF-8, twelve once form-encoded; every text field at its limit.
+    body = "🌱" * settings.SECTION_BODY_MAX_CHARS
+    data = {**form, "title": "🌱" * 200, "content_note": "🌱" * 300, "body": body, "save": ""}
+
+    response, sent = _post_as_browser(client, url, data)
+
+    assert sent > 12 * settings.SECTION_BODY_MAX_CHARS
+    assert response.status_code == 302
+    world.section.refresh_from_db()
+    # Compared apart: a diff of 600,000 characters helps no one.
+    saved_whole = world.section.body == body
+    assert (saved_whole, world.section.version) == (True, 2)
+
+
+def test_section_one_character_over_the_limit_comes_back_with_the_text(client_for, carer, world):
+    url = reverse("section_edit", kwargs={"pk": world.section.pk})
+    client = client_for(carer)
+    form = form_values(client.get(url).content.decode(), "based_on_version")
+    line = "Tom & I <always> say “Let’s wait”.\n"
+    body = (line * (settings.SECTION_BODY_MAX_CHARS // len(line) + 1))[
+        : settings.SECTION_BODY_MAX_CHARS + 1
+    ]
+
+    response, _ = _post_as_browser(client, url, {**form, "body": body, "save": ""})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert form_values(html, "based_on_version")["body"] == body
+    assert field_errors(html)["body"] == [
+        "Ensure this value has at most 600000 characters (it has 600001)."
+    ]
+    world.section.refresh_from_db()
+    assert world.section.version == 1
+
+
+def test_module_page_shows_a_section_as_saved_after_its_card_was_cached(client_for, world):
+    client = client_for(world.co_trainer)
+    url = world.module.get_absolute_url()
+    assert "telling us" in client.get(url).content.decode()  # the card is now cached
+
+    content_services.section_update(
+        section=world.section,
+        based_on_version=world.section.version,
+        title="Renamed section",
+        body="Every family is different.",
+        kind=world.section.kind,
+        audience=world.section.audience,
+        actor=world.co_trainer,
+    )
+    page = client.get(url).content.decode()
+
+    assert "Every family is different." in page
+    assert "Renamed section" in page
+    assert "telling us" not in page

@@ -27,7 +27,7 @@ from tests.helpers import (
     write_section,
 )
 from workshops.enums import PackKind, PackState, Role
-from workshops.models import Pack
+from workshops.models import ContributionEntry, OutboxJob, Pack
 from workshops.pdf.assemble import pack_content_key, pack_contents
 from workshops.services import packs as pack_services
 
@@ -81,55 +81,105 @@ def test_pack_render_failure_is_shown_plainly_and_can_be_retried(
     assert pdf_text(pack.path).startswith("ATTENDEE PACK Calm days at home")
 
 
-def test_pack_rendering_longer_than_the_time_limit_is_stuck_and_can_be_retried(
+def _rendering(pack, *, heartbeat_age, started_age=None):
+    """The pack marked as being made by a worker last heard of ``heartbeat_age`` seconds ago."""
+    now = timezone.now()
+    Pack.objects.filter(pk=pack.pk).update(
+        state=PackState.RENDERING,
+        started_at=now - timedelta(seconds=started_age or heartbeat_age),
+        heartbeat_at=now - timedelta(seconds=heartbeat_age),
+        attempts=1,
+    )
+    pack.refresh_from_db()
+    return pack
+
+
+def test_pack_whose_worker_stopped_beating_says_the_printer_stopped_and_can_be_retried(
     team, packs_root, settings, client_for, django_capture_on_commit_callbacks
 ):
     pack = _queued_pack(team, django_capture_on_commit_callbacks)
-    started = timezone.now() - timedelta(seconds=settings.PACK_RENDER_TIME_LIMIT + 61)
-    Pack.objects.filter(pk=pack.pk).update(
-        state=PackState.RENDERING, started_at=started, attempts=1
-    )
-    pack.refresh_from_db()
+    pack = _rendering(pack, heartbeat_age=settings.PACK_HEARTBEAT_TIMEOUT + 1)
 
-    assert pack.is_stuck
-    assert pack.can_retry
-    assert not pack.is_working
+    assert (pack.is_stuck, pack.was_interrupted, pack.can_retry) == (True, True, True)
     client = client_for(team.carer)
     status = client.get(reverse("pack_detail", args=[pack.pk]), HTTP_HX_REQUEST="true")
     page = status.content.decode()
-    assert "It stopped before it finished." in page
-    assert "Try again" in page
-    assert "hx-trigger" not in page
+    assert "The printer stopped; trying again…" in page
+    assert "Nothing has been lost" in page
+    assert "Laying out the pages" not in page
+    assert f'action="{reverse("pack_retry", args=[pack.pk])}"' in page
+    assert 'hx-trigger="every 2s"' in page  # the sweep takes it up again by itself
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("pack_retry", args=[pack.pk]))
+        response = client.post(reverse("pack_retry", args=[pack.pk]), follow=True)
 
+    assert "We&#x27;re trying again." in response.content.decode()
     pack.refresh_from_db()
     assert (pack.state, pack.attempts) == (PackState.READY, 2)
 
 
-def test_pack_rendering_within_the_time_limit_is_not_stuck(
+def test_pack_queued_again_after_its_worker_was_lost_says_the_printer_stopped(
     team, packs_root, settings, client_for, django_capture_on_commit_callbacks
 ):
     pack = _queued_pack(team, django_capture_on_commit_callbacks)
-    started = timezone.now() - timedelta(seconds=settings.PACK_RENDER_TIME_LIMIT + 30)
-    Pack.objects.filter(pk=pack.pk).update(
-        state=PackState.RENDERING, started_at=started, attempts=1
-    )
-    pack.refresh_from_db()
+    _rendering(pack, heartbeat_age=settings.PACK_HEARTBEAT_TIMEOUT + 1)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert pack_services.pack_requeue_lost() == 1
 
-    assert not pack.is_stuck
-    assert not pack.can_retry
+    page = client_for(team.carer).get(reverse("pack_detail", args=[pack.pk])).content.decode()
+
+    pack.refresh_from_db()
+    assert pack.state == PackState.QUEUED
+    assert "The printer stopped; trying again…" in page
+    assert "Waiting for its turn" not in page
+    assert 'hx-trigger="every 2s"' in page
+
+
+def test_pack_rendering_long_with_a_fresh_heartbeat_is_not_stuck_and_not_started_twice(
+    team, packs_root, settings, client_for, django_capture_on_commit_callbacks
+):
+    pack = _queued_pack(team, django_capture_on_commit_callbacks)
+    pack = _rendering(pack, heartbeat_age=1, started_age=settings.PACK_RENDER_TIME_LIMIT + 30)
+    jobs = OutboxJob.objects.count()
+
+    assert (pack.is_stuck, pack.was_interrupted, pack.is_working) == (False, False, True)
     client = client_for(team.carer)
     page = client.get(reverse("pack_detail", args=[pack.pk]), HTTP_HX_REQUEST="true")
-    assert "Try again" not in page.content.decode()
+    assert "Laying out the pages…" in page.content.decode()
+    assert "Try again" in page.content.decode()  # offered for any pack not ready
 
-    # Retrying a pack that is still being made changes nothing.
+    # Retrying a pack that is being made now changes nothing, and says so.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(reverse("pack_retry", args=[pack.pk]))
+        response = client.post(reverse("pack_retry", args=[pack.pk]), follow=True)
     assert callbacks == []
+    assert "Your pack is being made right now." in response.content.decode()
+    assert OutboxJob.objects.count() == jobs
     pack.refresh_from_db()
     assert (pack.state, pack.attempts) == (PackState.RENDERING, 1)
+
+
+def test_pack_retry_of_a_queued_pack_hands_its_waiting_job_over_without_a_second_one(
+    team, packs_root, client_for, django_capture_on_commit_callbacks
+):
+    # The broker was down when it was asked for: its job is still waiting.
+    pack = _queued_pack(team, django_capture_on_commit_callbacks)
+    client = client_for(team.carer)
+    page = client.get(reverse("pack_detail", args=[pack.pk])).content.decode()
+    assert "Waiting for its turn…" in page
+    assert "Try again" in page
+    log_entries = ContributionEntry.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("pack_retry", args=[pack.pk]))
+        second = client.post(reverse("pack_retry", args=[pack.pk]))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    jobs = OutboxJob.objects.filter(job="pack_render_task", arguments__pack_id=pack.pk)
+    assert jobs.count() == 1
+    assert jobs.get().claimed_at is not None  # handed over, and taken on
+    assert ContributionEntry.objects.count() == log_entries
+    pack.refresh_from_db()
+    assert (pack.state, pack.attempts) == (PackState.READY, 1)
 
 
 # Pages

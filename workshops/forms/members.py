@@ -9,12 +9,16 @@ from workshops.enums import (
     Perspective,
     Role,
 )
+from workshops.models import Invitation
 
 from .base import CrispyForm
 
 
 class InvitationForm(CrispyForm):
-    email = forms.EmailField(label=_("Email address"))
+    # The column's length (254), not the form's default of 320: a longer address is refused here.
+    email = forms.EmailField(
+        label=_("Email address"), max_length=Invitation._meta.get_field("email").max_length
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CO_TRAINER)
     perspective = forms.ChoiceField(
         label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect

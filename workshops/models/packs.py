@@ -64,17 +64,40 @@ class Pack(models.Model):
         return self.state == PackState.QUEUED
 
     @property
-    def is_stuck(self):
-        """Rendering for longer than any render may take: its worker died. It may be retried."""
-        if self.state != PackState.RENDERING or self.started_at is None:
+    def is_failed(self):
+        return self.state == PackState.FAILED
+
+    def is_stuck_at(self, now):
+        """Being made, but its worker gave no sign of life (a heartbeat, or the start for a render
+        that never beat) for PACK_HEARTBEAT_TIMEOUT seconds before ``now``: the worker is lost."""
+        if self.state != PackState.RENDERING:
             return False
-        limit = timedelta(seconds=settings.PACK_RENDER_TIME_LIMIT + 60)
-        return timezone.now() - self.started_at > limit
+        alive = self.heartbeat_at or self.started_at
+        limit = timedelta(seconds=settings.PACK_HEARTBEAT_TIMEOUT)
+        return alive is not None and now - alive > limit
+
+    @property
+    def is_stuck(self):
+        """Its worker is lost; the sweeper queues it again (``pack_requeue_lost``)."""
+        return self.is_stuck_at(timezone.now())
+
+    @property
+    def was_interrupted(self):
+        """Its last render stopped before it finished (the worker was lost), and it is being
+        queued, or has been queued, to be made again."""
+        started_never_finished = (
+            self.state == PackState.QUEUED
+            and self.started_at is not None
+            and self.finished_at is None
+        )
+        return started_never_finished or self.is_stuck
 
     @property
     def can_retry(self):
-        return self.state == PackState.FAILED or self.is_stuck
+        # Asking again is always safe: a pack already on its way is not queued twice.
+        return not self.is_ready
 
     @property
     def is_working(self):
-        return self.state in (PackState.QUEUED, PackState.RENDERING) and not self.is_stuck
+        """Waiting for a worker, or being made (a lost render is taken up again by itself)."""
+        return self.state in (PackState.QUEUED, PackState.RENDERING)

@@ -3,12 +3,21 @@
 from django.shortcuts import render
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def request_too_big(request):
+    """What a person sees when a form was over the size limit (see workshops/middleware.py)."""
+    return render(request, "413.html", status=413)
 
 
 def server_error(request):

@@ -76,9 +76,14 @@ class PackRetryView(PackScopedView):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        pack_services.pack_retry(pack=self.object, actor=self.membership)
-        messages.info(request, _("We're trying again."))
-        return redirect(self.object)
+        pack = pack_services.pack_retry(pack=self.object, actor=self.membership)
+        if pack.is_ready:
+            messages.info(request, _("Your pack is ready."))
+        elif pack.state == PackState.RENDERING:
+            messages.info(request, _("Your pack is being made right now."))
+        else:
+            messages.info(request, _("We're trying again."))
+        return redirect(pack)
 
 
 class PackDownloadView(PackScopedView):

@@ -1,0 +1,325 @@
+"""Every form refuses, beside the field, what its column could not hold: no field allows more
+characters than the column stores, a plain form's numbers and choices fit theirs, and ModelForms
+take their limits from the model. A form field no one has placed here fails the test."""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
+
+import workshops.forms
+from tests.helpers import field_errors, page_heading
+from workshops.forms.content import MoveForm, PreviewForm, RestoreForm, SectionForm
+from workshops.forms.contributions import ContributionLogFilterForm
+from workshops.forms.members import (
+    AcceptInvitationForm,
+    CreditPreferenceForm,
+    InvitationForm,
+    MembershipForm,
+    NotificationPreferenceForm,
+)
+from workshops.forms.packs import PackRequestForm
+from workshops.forms.reviews import CommentForm, CompareForm, DecisionForm, ReviewRoundOpenForm
+from workshops.forms.sessions import ConfirmSessionTimeForm, SessionForm
+from workshops.forms.time import TimeEntryForm
+from workshops.models import (
+    CoDesignSession,
+    Comment,
+    Decision,
+    Invitation,
+    Membership,
+    Pack,
+    ReviewRound,
+    Section,
+    TimeEntry,
+    User,
+)
+
+# Where each field of a plain form ends up: (model, field), or why what is typed is not stored.
+# A ModelForm's fields come from its model; only the fields it adds itself are listed.
+ID_LOOKED_UP = "an id chosen from a list, looked up (refused if unknown) before anything is kept"
+FILTER = "a filter for the page; nothing is kept"
+STORED_AS = {
+    SectionForm: {
+        "based_on_version": "the version the person started from, compared with the current one",
+    },
+    PreviewForm: {"body": (Section, "body")},
+    MoveForm: {"direction": "which way to move; the positions are renumbered"},
+    RestoreForm: {"based_on_version": "the version to go back to, compared with the current one"},
+    ContributionLogFilterForm: {
+        "person": FILTER,
+        "module": FILTER,
+        "action": FILTER,
+        "date_from": FILTER,
+        "date_to": FILTER,
+    },
+    InvitationForm: {
+        "email": (Invitation, "email"),
+        "role": (Invitation, "role"),
+        "perspective": (Invitation, "perspective"),
+        "is_external": (Invitation, "is_external"),
+    },
+    MembershipForm: {
+        "role": (Membership, "role"),
+        "perspective": (Membership, "perspective"),
+        "is_external": (Membership, "is_external"),
+    },
+    CreditPreferenceForm: {"credit_preference": (Membership, "credit_preference")},
+    AcceptInvitationForm: {
+        "full_name": (User, "full_name"),
+        "first_name": (User, "first_name"),
+        "password1": "only its hash is kept, whose length does not depend on the password",
+        "password2": "the password typed again, compared with the first",
+    },
+    NotificationPreferenceForm: {"email_notifications": (User, "email_notifications")},
+    PackRequestForm: {"kind": (Pack, "kind"), "module": ID_LOOKED_UP},
+    CompareForm: {"old": "a version to show; nothing is kept", "new": "a version to show"},
+    ReviewRoundOpenForm: {
+        "reviewers": ID_LOOKED_UP,
+        "due_date": (ReviewRound, "due_date"),
+        "message": (ReviewRound, "message"),
+    },
+    DecisionForm: {
+        "kind": (Decision, "kind"),
+        "reason": (Decision, "reason"),
+        "content_hash": (Decision, "content_hash"),
+    },
+    CommentForm: {
+        "body": (Comment, "body"),
+        "quote": (Comment, "quote"),
+        "section_id": ID_LOOKED_UP,
+        "parent_id": ID_LOOKED_UP,
+    },
+    SessionForm: {
+        "title": (CoDesignSession, "title"),
+        "starts_at": (CoDesignSession, "starts_at"),
+        "agenda": ID_LOOKED_UP,
+        "facilitator": ID_LOOKED_UP,
+    },
+    ConfirmSessionTimeForm: {
+        "minutes": (TimeEntry, "minutes"),
+        "payment": (TimeEntry, "payment"),
+    },
+    TimeEntryForm: {
+        "date": (TimeEntry, "date"),
+        "minutes": (TimeEntry, "minutes"),
+        "activity": (TimeEntry, "activity"),
+        "payment": (TimeEntry, "payment"),
+        "note": (TimeEntry, "note"),
+    },
+}
+
+
+def _form_classes():
+    """Every form class defined in workshops/forms/, found by walking the package."""
+    found = []
+    for module_info in pkgutil.iter_modules(workshops.forms.__path__):
+        module = importlib.import_module(f"workshops.forms.{module_info.name}")
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                found.append(cls)
+    return found
+
+
+FORM_CLASSES = _form_classes()
+
+
+def _model_of(form_class):
+    meta = getattr(form_class, "_meta", None)
+    return getattr(meta, "model", None)
+
+
+def _place_of(form_class, name):
+    """Where a form field is kept: a (model, field name), a reason it is not kept, or None when
+    no one has said."""
+    model = _model_of(form_class)
+    if model is not None and name in form_class._meta.fields:
+        return (model, name)
+    return STORED_AS.get(form_class, {}).get(name)
+
+
+def _stored_fields(wanted):
+    """pytest params (form class, name, form field, model field) for the stored fields that
+    ``wanted(form_class, form_field, model_field)`` picks."""
+    pairs = []
+    for form_class in FORM_CLASSES:
+        for name, form_field in form_class.base_fields.items():
+            place = _place_of(form_class, name)
+            if not isinstance(place, tuple):
+                continue
+            model, field_name = place
+            model_field = model._meta.get_field(field_name)
+            if wanted(form_class, form_field, model_field):
+                pairs.append(
+                    pytest.param(
+                        form_class,
+                        name,
+                        form_field,
+                        model_field,
+                        id=f"{form_class.__name__}.{name}",
+                    )
+                )
+    return pairs
+
+
+def _text_with_a_column_limit(form_class, form_field, model_field):
+    return isinstance(form_field, forms.CharField) and model_field.max_length is not None
+
+
+# A ModelForm runs its model's validation on save; a plain form must refuse what the column would.
+def _plain_form_number(form_class, form_field, model_field):
+    return _model_of(form_class) is None and isinstance(form_field, forms.IntegerField)
+
+
+def _plain_form_choice(form_class, form_field, model_field):
+    return (
+        _model_of(form_class) is None
+        and isinstance(form_field, forms.ChoiceField)
+        and bool(model_field.choices)
+    )
+
+
+def _bounds(validators):
+    """The narrowest (lowest, highest) the validators allow; None where they set no bound."""
+    lows = [v.limit_value for v in validators if isinstance(v, MinValueValidator)]
+    highs = [v.limit_value for v in validators if isinstance(v, MaxValueValidator)]
+    return max(lows, default=None), min(highs, default=None)
+
+
+def test_limits_walk_finds_the_forms():
+    names = {cls.__name__ for cls in FORM_CLASSES}
+
+    assert {"InvitationForm", "SectionForm", "TimeEntryForm", "CommentForm"} <= names
+    assert len(FORM_CLASSES) >= 20
+
+
+def test_limits_every_form_field_is_placed():
+    """A new field needs an entry in STORED_AS (or to come from its ModelForm's model)."""
+    unplaced = [
+        f"{form_class.__name__}.{name}"
+        for form_class in FORM_CLASSES
+        for name in form_class.base_fields
+        if not _place_of(form_class, name)
+    ]
+
+    assert unplaced == [], "say which column each is stored in, or why it is not stored"
+
+
+def test_limits_mapping_names_only_fields_that_exist():
+    for form_class, places in STORED_AS.items():
+        assert set(places) <= set(form_class.base_fields), form_class.__name__
+        for place in places.values():
+            if isinstance(place, tuple):
+                model, field_name = place
+                model._meta.get_field(field_name)  # raises FieldDoesNotExist
+
+
+FIELD_PARAMS = ("form_class", "name", "form_field", "model_field")
+
+
+@pytest.mark.parametrize(FIELD_PARAMS, _stored_fields(_text_with_a_column_limit))
+def test_limits_form_allows_no_more_characters_than_the_column(
+    form_class, name, form_field, model_field
+):
+    assert form_field.max_length is not None, f"{form_class.__name__}.{name} has no max_length"
+    assert form_field.max_length <= model_field.max_length
+    # The page says the same as the validator, so a browser stops the typing there.
+    assert form_field.widget_attrs(form_field.widget).get("maxlength") in (
+        None,  # a hidden field
+        str(form_field.max_length),
+    )
+
+
+@pytest.mark.parametrize(FIELD_PARAMS, _stored_fields(_plain_form_number))
+def test_limits_plain_form_numbers_fit_the_column(form_class, name, form_field, model_field):
+    low, high = _bounds(model_field.validators)
+    form_low, form_high = _bounds(form_field.validators)
+
+    assert low is None or (form_low is not None and form_low >= low)
+    assert high is None or (form_high is not None and form_high <= high)
+
+
+@pytest.mark.parametrize(FIELD_PARAMS, _stored_fields(_plain_form_choice))
+def test_limits_plain_form_choices_fit_the_column(form_class, name, form_field, model_field):
+    allowed = {str(value) for value, _ in model_field.flatchoices}
+
+    assert {str(value) for value, _ in form_field.choices} <= allowed
+
+
+def test_limits_each_check_has_fields_to_check():
+    """The walk finds what each check is for, so none passes by checking nothing."""
+    counts = [
+        len(_stored_fields(wanted))
+        for wanted in (_text_with_a_column_limit, _plain_form_number, _plain_form_choice)
+    ]
+
+    assert min(counts) >= 2, counts
+
+
+def test_limits_model_forms_take_their_limits_from_the_model():
+    checked = 0
+    for form_class in FORM_CLASSES:
+        model = _model_of(form_class)
+        if model is None:
+            continue
+        for name, form_field in form_class.base_fields.items():
+            if name in form_class.declared_fields or name not in form_class._meta.fields:
+                continue
+            model_field = model._meta.get_field(name)
+            if model_field.max_length is not None and isinstance(form_field, forms.CharField):
+                assert form_field.max_length == model_field.max_length, f"{model.__name__}.{name}"
+                checked += 1
+
+    assert checked >= 8
+
+
+def test_limits_emails_are_254_characters_everywhere():
+    assert InvitationForm.base_fields["email"].max_length == 254
+    assert Invitation._meta.get_field("email").max_length == 254
+    assert User._meta.get_field("email").max_length == 254
+    # Django's own forms behind the sign-in and password-reset pages.
+    assert AuthenticationForm().fields["username"].max_length == 254
+    assert PasswordResetForm.base_fields["email"].max_length == 254
+
+
+# The invite page, with an address longer than the column
+
+
+def _long_email(length):
+    domain = "@example.org"
+    return "j" * (length - len(domain)) + domain
+
+
+def _invite(client, organisation, email):
+    return client.post(
+        reverse("member_invite", kwargs={"org_id": organisation.pk}),
+        {"email": email, "role": "co_trainer", "perspective": "family_carer"},
+    )
+
+
+def test_invite_300_character_email_comes_back_with_error_beside_the_field(client_for, world):
+    email = _long_email(300)
+
+    response = _invite(client_for(world.lead), world.organisation, email)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert field_errors(html)["email"] == [
+        "Ensure this value has at most 254 characters (it has 300)."
+    ]
+    assert f'value="{email}"' in html
+    assert not Invitation.objects.filter(email=email).exists()
+
+
+def test_invite_254_character_email_is_stored(client_for, world):
+    email = _long_email(254)
+
+    response = _invite(client_for(world.lead), world.organisation, email)
+
+    assert response.status_code == 302, page_heading(response)
+    assert Invitation.objects.filter(email=email).count() == 1
