@@ -29,5 +29,6 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 
 USER coprod
 EXPOSE 8000
-# ASGI, so that one process serves the pages and the live co-design rooms' websockets.
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "coprod.asgi:application"]
+# The pages. The live co-design rooms' websockets are served by daphne from the same image, and
+# nginx sends each path to its server (docker-compose.yml, deploy/nginx.conf).
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "coprod.wsgi:application"]

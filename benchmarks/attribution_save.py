@@ -39,8 +39,6 @@ import common
 os.environ["DEBUG"] = "0"
 _hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 os.environ["ALLOWED_HOSTS"] = ",".join([h for h in _hosts if h.strip()] + ["testserver"])
-# As deployed (docker-compose.yml): persistent connections, so a page view does not reconnect.
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 common.setup_django()
 
 SEED = 20240611
