@@ -9,6 +9,8 @@ a separate process (a Celery worker, daphne) needs to reach the test database.
 
 import io
 import re
+import socket
+import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -568,3 +570,21 @@ def database_url(settings_dict=None):
     host = settings_dict["HOST"] or "127.0.0.1"
     port = settings_dict["PORT"] or "5432"
     return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now: for a server a test starts itself,
+    or, left closed, for a service that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_process(process, timeout=10):
+    """Stop a server a test started: politely, then, after ``timeout`` seconds, for good."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)

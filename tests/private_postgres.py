@@ -11,7 +11,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -22,17 +21,12 @@ from urllib.parse import urlencode
 
 import psycopg
 
+from tests.helpers import free_port, stop_process
 from workshops.demo_content import DEMO_PASSWORD, SAM
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 WAIT_SECONDS = 30
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _as_postgres(command):
@@ -181,12 +175,7 @@ def app_server(database_url, log_dir, *, server="gunicorn", **env):
         _wait_until_answering(running)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def _wait_until_answering(server):

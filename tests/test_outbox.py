@@ -1,7 +1,6 @@
 """The outbox: a job exists exactly when its write does, goes to the broker once it is reachable,
 and runs once however often it is handed over."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from kombu import pools as kombu_pools
 
 from coprod.celery import app as celery_app
+from tests.helpers import free_port
 from workshops import outbox
 from workshops.models import OutboxJob
 from workshops.services import reviews as review_services
@@ -106,12 +106,6 @@ def test_outbox_sweep_hands_over_a_lost_job_and_leaves_claimed_ones(world, setti
     assert claimed.claimed_at == long_ago
 
 
-def _closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def unreachable_broker(settings):
     """Tasks go to a broker that refuses connections, as when Redis is down."""
@@ -126,9 +120,7 @@ def unreachable_broker(settings):
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     forget_connections()
-    celery_app.conf.update(
-        task_always_eager=False, broker_url=f"redis://127.0.0.1:{_closed_port()}/0"
-    )
+    celery_app.conf.update(task_always_eager=False, broker_url=f"redis://127.0.0.1:{free_port()}/0")
     try:
         yield
     finally:

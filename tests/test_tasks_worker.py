@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,7 +33,7 @@ from kombu import pools as kombu_pools
 
 from coprod.celery import app as celery_app
 from tests.factories import MembershipFactory, ModuleFactory, OrganisationFactory, WorkshopFactory
-from tests.helpers import agree_module, database_url
+from tests.helpers import agree_module, database_url, free_port
 from workshops import outbox
 from workshops.enums import PackKind, PackState, Perspective, Role, SectionAudience, SectionKind
 from workshops.models import Comment, Invitation, OutboxJob, Pack
@@ -408,18 +407,12 @@ def test_worker_killed_mid_render_the_pack_is_made_once_more_after_a_restart(
 # The broker down while people ask for work
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class RedisServer:
     """A redis-server of this test's own on a free port, keeping nothing on disk: stopped and
     started again, it comes back empty, as a broker that lost its messages."""
 
     def __init__(self, directory):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.directory = directory
         self.process = None

@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.helpers import database_url
+from tests.helpers import database_url, free_port, stop_process
 
 from .pages import WAIT_SECONDS
 
@@ -51,12 +50,6 @@ def pytest_configure(config):
 
 
 # --- The server --------------------------------------------------------------------------------
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -93,7 +86,7 @@ def asgi_server(django_db_setup, tmp_path_factory):
             "The browser tests need PostgreSQL, shared by the test and the daphne process "
             "(set DATABASE_URL=postgres://…)."
         )
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "coprod.settings.test",
@@ -140,12 +133,7 @@ def asgi_server(django_db_setup, tmp_path_factory):
                 time.sleep(0.1)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 @pytest.fixture

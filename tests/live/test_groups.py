@@ -1,20 +1,18 @@
 """Messages sent to live rooms' groups from ordinary requests."""
 
 import logging
-import socket
 
 import pytest
 from channels.layers import channel_layers
 
+from tests.helpers import free_port
 from workshops.live.groups import announce_session_ended
 
 
 @pytest.fixture
 def redis_down(settings):
     """The channel layer is Redis, and Redis refuses connections."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

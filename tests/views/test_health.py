@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.helpers import database_url
-from tests.private_postgres import app_server, free_port
+from tests.helpers import database_url, free_port
+from tests.private_postgres import app_server
 from workshops import health
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
