@@ -19,7 +19,8 @@ from tests.factories import (
 )
 from workshops.enums import Action, DecisionKind, Perspective, Role, RoundStatus
 from workshops.models import ContributionEntry, Module
-from workshops.services.reviews import review_decide, review_round_open, round_sign_off_state
+from workshops.selectors.reviews import round_sign_off_state
+from workshops.services.reviews import review_decide, review_round_open
 from workshops.signoff import sign_off_state
 
 HASH = "a" * 64
@@ -207,6 +208,6 @@ def test_round_sign_off_state_counts_perspective_at_decision_time():
     carers[0].perspective = Perspective.PROFESSIONAL
     carers[0].save(update_fields=["perspective"])
 
-    state = round_sign_off_state(round)
+    state = round_sign_off_state(round=round)
 
     assert (state.family_carer_approvals, state.professional_approvals) == (1, 0)

@@ -545,7 +545,6 @@ SERVICES = {
     "reviews.review_round_open": Service(_review_round_open),
     "reviews.review_round_withdraw": Service(_review_round_withdraw),
     "reviews.review_decide": Service(_review_decide),
-    "reviews.round_sign_off_state": Service(no_entry="writes nothing: reads the decisions"),
     "reviews.comment_add": Service(_comment_add),
     "reviews.comment_set_resolved": Service(_comment_set_resolved),
     "packs.pack_request": Service(_pack_request),

@@ -172,12 +172,18 @@ def _sections_under_review(
     ]
 
 
-def _sign_off_so_far(
-    round: ReviewRound, organisation: Organisation, decisions: list[Decision]
+def round_sign_off_state(
+    *, round: ReviewRound, decisions: list[Decision] | None = None
 ) -> SignOffState:
-    """The sign-off rule applied to the decisions the page already shows."""
+    """The two-key rule applied to the round's decisions: those given when a page has already
+    loaded them, else read here."""
+    organisation = organisation_of(round)
+    if decisions is None:
+        rows = round.decisions.values_list("kind", "perspective", "content_hash")
+    else:
+        rows = [(d.kind, d.perspective, d.content_hash) for d in decisions]
     return sign_off_state(
-        [(d.kind, d.perspective, d.content_hash) for d in decisions],
+        rows,
         content_hash=round.version.content_hash,
         family_carer_needed=organisation.family_carer_approvals_needed,
         professional_needed=organisation.professional_approvals_needed,
@@ -204,7 +210,7 @@ def review_round_page(*, round: ReviewRound, membership: Membership, user: User)
         "general_threads": [t for t in threads if t.section_id not in section_ids],
         "open_items": [t for t in threads if not t.is_resolved and t.round.number < round.number],
         "reviewers": reviewers,
-        "state": _sign_off_so_far(round, organisation, decisions),
+        "state": round_sign_off_state(round=round, decisions=decisions),
         "is_reviewer": is_reviewer,
         "can_sign_off": can(user, SIGN_OFF, organisation) and is_reviewer,
         "can_comment": can(user, COMMENT, organisation),

@@ -27,7 +27,7 @@ from workshops.models import (
 from workshops.models.reviews import content_hash_of
 from workshops.outbox import enqueue
 from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, role_allows
-from workshops.signoff import SignOffState, sign_off_state
+from workshops.selectors.reviews import round_sign_off_state
 
 from .contributions import contribution_record
 from .permissions import require
@@ -203,19 +203,9 @@ def review_decide(
     return decision
 
 
-def round_sign_off_state(round: ReviewRound) -> SignOffState:
-    organisation = round.module.workshop.organisation
-    return sign_off_state(
-        round.decisions.values_list("kind", "perspective", "content_hash"),
-        content_hash=round.version.content_hash,
-        family_carer_needed=organisation.family_carer_approvals_needed,
-        professional_needed=organisation.professional_approvals_needed,
-    )
-
-
 def _agree_if_signed_off(round: ReviewRound, *, actor: Membership) -> bool:
     """Close the (locked) round as agreed when both keys are turned. True if it was agreed."""
-    if not round_sign_off_state(round).agreed:
+    if not round_sign_off_state(round=round).agreed:
         return False
     now = timezone.now()
     round.status = RoundStatus.AGREED
