@@ -18,6 +18,8 @@ from workshops.scope import containers_of, organisation_of
 from workshops.selectors.members import organisation_get
 
 CURRENT_ORGANISATION_SESSION_KEY = "current_organisation_id"
+# For a page whose form posts to another view.
+GET_ONLY = ["get", "head", "options"]
 
 
 class ScopedView(LoginRequiredMixin, ContextMixin, View):

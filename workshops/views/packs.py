@@ -14,7 +14,7 @@ from workshops.selectors.content import workshop_get
 from workshops.selectors.packs import pack_get, workshop_pack_modules, workshop_packs_page
 from workshops.services import packs as pack_services
 
-from .base import ScopedFormView, ScopedTemplateView, ScopedView, is_htmx
+from .base import GET_ONLY, ScopedFormView, ScopedTemplateView, ScopedView, is_htmx
 
 
 class WorkshopPacksMixin(ScopedFormView):
@@ -40,7 +40,7 @@ class WorkshopPacksMixin(ScopedFormView):
 
 class WorkshopPacksView(WorkshopPacksMixin):
     # Its form posts to PackRequestView.
-    http_method_names = ["get", "head", "options"]
+    http_method_names = GET_ONLY
 
 
 class PackRequestView(WorkshopPacksMixin):
@@ -91,7 +91,7 @@ class PackDownloadView(PackScopedView):
 
     def get(self, request, pk):
         pack = self.object
-        if pack.state != PackState.READY or not pack.path.exists():
+        if not pack.is_ready or not pack.path.exists():
             raise Http404
         response = FileResponse(
             open(pack.path, "rb"),  # noqa: SIM115 (FileResponse closes it)

@@ -20,10 +20,7 @@ from workshops.selectors.sessions import (
 from workshops.services import sessions as session_services
 from workshops.services import time as time_services
 
-from .base import ScopedConfirmView, ScopedFormView, ScopedTemplateView, ScopedView
-
-# For a page whose form posts to another view.
-GET_ONLY = ["get", "head", "options"]
+from .base import GET_ONLY, ScopedConfirmView, ScopedFormView, ScopedTemplateView, ScopedView
 
 
 class WorkshopSessionsView(ScopedFormView):
