@@ -5,6 +5,7 @@ import pytest
 from django.http import Http404
 
 from tests.factories import ModuleFactory, SectionFactory
+from tests.helpers import edit_section
 from workshops.attribution import words
 from workshops.models import ContributionEntry, Module, Section, SectionRevision
 from workshops.selectors.content import (
@@ -191,15 +192,7 @@ def test_section_undelete_brings_section_back_at_the_end(world):
 def test_section_update_stale_version_raises_conflict_and_writes_nothing(
     carer, professional, shared_section
 ):
-    content.section_update(
-        section=shared_section,
-        based_on_version=1,
-        title=shared_section.title,
-        body=FIRST,
-        kind=shared_section.kind,
-        audience=shared_section.audience,
-        actor=carer,
-    )
+    edit_section(shared_section, FIRST, actor=carer)
     revisions_before = SectionRevision.objects.count()
     log_before = ContributionEntry.objects.count()
 

@@ -133,15 +133,7 @@ def test_conflict_page_keeps_the_other_fields_typed(
     professional_form = form_values(
         professional_client.get(url).content.decode(), "based_on_version"
     )
-    content_services.section_update(
-        section=shared_section,
-        based_on_version=1,
-        title=shared_section.title,
-        body=FIRST,
-        kind=shared_section.kind,
-        audience=shared_section.audience,
-        actor=carer,
-    )
+    edit_section(shared_section, FIRST, actor=carer)
 
     response = professional_client.post(
         url,
@@ -440,14 +432,8 @@ def test_module_page_shows_a_section_as_saved_after_its_card_was_cached(client_f
     url = world.module.get_absolute_url()
     assert "telling us" in client.get(url).content.decode()  # the card is now cached
 
-    content_services.section_update(
-        section=world.section,
-        based_on_version=world.section.version,
-        title="Renamed section",
-        body="Every family is different.",
-        kind=world.section.kind,
-        audience=world.section.audience,
-        actor=world.co_trainer,
+    edit_section(
+        world.section, "Every family is different.", actor=world.co_trainer, title="Renamed section"
     )
     page = client.get(url).content.decode()
 
