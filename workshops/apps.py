@@ -1,4 +1,15 @@
 from django.apps import AppConfig
+from django.db import transaction
+from django.db.models.signals import post_save
+
+
+def _account_saved(sender, instance, **kwargs):
+    """An account switched off (in the admin, or anywhere else) leaves its open live rooms: the
+    one change to access that has no service of ours to call the revocation path."""
+    if not instance.is_active:
+        from workshops.live.groups import live_access_changed
+
+        transaction.on_commit(lambda: live_access_changed(user_ids=[instance.pk]))
 
 
 class WorkshopsConfig(AppConfig):
@@ -9,3 +20,6 @@ class WorkshopsConfig(AppConfig):
         # Registers the tasks that workshops.outbox.enqueue names, in every process (web
         # servers too, not only workers, which find them by autodiscovery).
         from workshops import tasks  # noqa: F401
+        from workshops.models import User
+
+        post_save.connect(_account_saved, sender=User, dispatch_uid="live-account-saved")

@@ -23,11 +23,11 @@ _saves_running = 0
 _hub_save = hub.save
 
 
-async def _counted_save(handle, on_merge=None):
+async def _counted_save(replica):
     global _saves_running
     _saves_running += 1
     try:
-        return await _hub_save(handle, on_merge)
+        return await _hub_save(replica)
     finally:
         _saves_running -= 1
 

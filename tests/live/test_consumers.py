@@ -598,11 +598,11 @@ def test_live_reconnecting_while_the_room_is_written_back_does_not_duplicate(
         # Hold the closing write-back (a slow database) until the browser is back.
         closing_started, browser_back = asyncio.Event(), asyncio.Event()
 
-        async def slow_save(handle, on_merge=None):
+        async def slow_save(replica):
             if not closing_started.is_set():
                 closing_started.set()
                 await browser_back.wait()
-            await write_back(handle, on_merge)
+            await write_back(replica)
 
         monkeypatch.setattr(hub, "save", slow_save)
         leaving = asyncio.ensure_future(carer.leave())

@@ -6,7 +6,7 @@ import pytest
 from channels.layers import channel_layers
 
 from tests.helpers import free_port
-from workshops.live.groups import announce_session_ended
+from workshops.live.groups import live_access_changed
 
 
 @pytest.fixture
@@ -24,9 +24,10 @@ def redis_down(settings):
     channel_layers.backends.clear()
 
 
-def test_announce_session_ended_with_redis_down_logs_and_does_not_fail(redis_down, caplog):
+def test_live_access_changed_with_redis_down_logs_and_does_not_fail(redis_down, caplog):
     with caplog.at_level(logging.WARNING, logger="workshops.live.groups"):
-        announce_session_ended(12345)
+        live_access_changed(user_ids=[7], session_id=12345)
 
     assert [r.getMessage() for r in caplog.records if r.name == "workshops.live.groups"] != []
-    assert "session 12345" in caplog.text
+    assert "live-session-12345" in caplog.text
+    assert "live-user-7" in caplog.text

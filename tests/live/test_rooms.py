@@ -7,7 +7,7 @@ pycrdt ``Text`` offsets are UTF-8 byte offsets, so the helpers below convert fro
 from pycrdt import Doc, Text, create_sync_message, handle_sync_message
 
 from workshops.attribution import attributed_words
-from workshops.live.rooms import STEP2, SYNC, TEXT_NAME, LiveRoom, parse_message
+from workshops.live.rooms import STEP2, SYNC, TEXT_NAME, LiveRoom, initial_state, parse_message
 
 CARER, PROFESSIONAL, FORM_AUTHOR, ORIGINAL_AUTHOR = 1, 2, 7, 9
 
@@ -15,7 +15,10 @@ CARER, PROFESSIONAL, FORM_AUTHOR, ORIGINAL_AUTHOR = 1, 2, 7, 9
 def start_room(text, *, version=1):
     words = len(text.split())
     return LiveRoom.start(
-        section_id=1, text=text, version=version, attribution=[[ORIGINAL_AUTHOR, words]]
+        section_id=1,
+        state=initial_state(text),
+        version=version,
+        attribution=[[ORIGINAL_AUTHOR, words]],
     )
 
 
@@ -37,7 +40,7 @@ class Browser:
         reply = handle_sync_message(server_step1[1:], self.doc)
         kind, sync_type, payload = parse_message(reply)
         assert (kind, sync_type) == (SYNC, STEP2)
-        room.apply_update(payload, self.author)
+        room.apply_updates([payload], self.author)
         # The browser's step 1; the room answers with what the browser is missing.
         reply = handle_sync_message(create_sync_message(self.doc)[1:], room.doc)
         handle_sync_message(reply[1:], self.doc)
@@ -68,8 +71,8 @@ def test_live_room_concurrent_edits_converge():
     # Both type before either has seen the other's words.
     from_carer = carer.insert_after("Behaviour", " often")
     from_professional = professional.insert_after("telling us", " clearly")
-    assert room.apply_update(from_carer, CARER) is True
-    assert room.apply_update(from_professional, PROFESSIONAL) is True
+    assert room.apply_updates([from_carer], CARER) is True
+    assert room.apply_updates([from_professional], PROFESSIONAL) is True
     carer.catch_up(room)
     professional.catch_up(room)
 
@@ -85,8 +88,8 @@ def test_live_room_attribution_credits_each_update_to_its_sender():
     carer.sync_with(room)
     professional.sync_with(room)
 
-    room.apply_update(carer.insert_after("Behaviour", " often"), CARER)
-    room.apply_update(professional.insert_after("something", " important to them"), PROFESSIONAL)
+    room.apply_updates([carer.insert_after("Behaviour", " often")], CARER)
+    room.apply_updates([professional.insert_after("something", " important to them")], PROFESSIONAL)
 
     assert attributed_words(room.text, room.attribution) == [
         ("Behaviour", ORIGINAL_AUTHOR),
@@ -116,7 +119,7 @@ def test_live_room_update_that_changes_nothing_credits_nobody():
     carer = Browser(CARER)
     carer.sync_with(room)
 
-    assert room.apply_update(carer.doc.get_update(), CARER) is False
+    assert room.apply_updates([carer.doc.get_update()], CARER) is False
     assert room.changes == {}
     assert room.is_dirty is False
 
@@ -126,7 +129,7 @@ def test_live_room_merge_saved_text_keeps_form_and_live_edits():
     carer = Browser(CARER)
     carer.sync_with(room)
     # Typed live after the emoji: byte offsets, not character offsets, must be right.
-    room.apply_update(carer.insert_after("👍", " ffrindiau"), CARER)
+    room.apply_updates([carer.insert_after("👍", " ffrindiau")], CARER)
     assert room.text == "Mae'r dŵr yn oer 👍 ffrindiau heddiw. Ŵ ŷ."
 
     # Meanwhile someone saved the form, starting from the text of the last write-back.
@@ -163,7 +166,7 @@ def test_live_room_mark_saved_resets_changes_and_moves_the_base():
     room = start_room("Behaviour is a way of telling us something.")
     carer = Browser(CARER)
     carer.sync_with(room)
-    room.apply_update(carer.insert_after("Behaviour", " often"), CARER)
+    room.apply_updates([carer.insert_after("Behaviour", " often")], CARER)
     assert room.is_dirty is True
 
     room.mark_saved(version=2)
@@ -179,26 +182,19 @@ def test_live_room_mark_saved_resets_changes_and_moves_the_base():
 
 
 def _written_back(room, *, version):
-    """What the hub stores at a write-back: (section text, attribution, state, base state)."""
+    """What a write-back stores: (section text, attribution, document state)."""
     room.mark_saved(version=version)
-    return room.text, room.attribution, room.doc.get_update(), room.base_state
+    return room.text, room.attribution, room.doc.get_update()
 
 
 def test_live_room_restarted_from_state_does_not_duplicate_a_returning_browser_text():
     first = start_room("Behaviour is a way of telling us something. Ŵ 👍")
     carer = Browser(CARER)
     carer.sync_with(first)
-    first.apply_update(carer.insert_after("Behaviour", " often"), CARER)
-    body, attribution, state, base_state = _written_back(first, version=2)
+    first.apply_updates([carer.insert_after("Behaviour", " often")], CARER)
+    body, attribution, state = _written_back(first, version=2)
 
-    restarted = LiveRoom.start(
-        section_id=1,
-        text=body,
-        version=2,
-        attribution=attribution,
-        state=state,
-        base_state=base_state,
-    )
+    restarted = LiveRoom.start(section_id=1, state=state, version=2, attribution=attribution)
     assert restarted.text == body
     assert restarted.is_dirty is False
 
@@ -217,9 +213,11 @@ def test_live_room_restarted_from_text_alone_would_duplicate():
     first = start_room("Behaviour is a way of telling us something.")
     carer = Browser(CARER)
     carer.sync_with(first)
-    body, attribution, _state, _base = _written_back(first, version=2)
+    body, attribution, _state = _written_back(first, version=2)
 
-    rebuilt = LiveRoom.start(section_id=1, text=body, version=2, attribution=attribution)
+    rebuilt = LiveRoom.start(
+        section_id=1, state=initial_state(body), version=2, attribution=attribution
+    )
     carer.sync_with(rebuilt)
 
     assert rebuilt.text.count("Behaviour") == 2
@@ -229,21 +227,14 @@ def test_live_room_restarted_merges_offline_edits_of_a_returning_browser():
     first = start_room("Behaviour is a way of telling us something. Ŵ ŷ")
     carer = Browser(CARER)
     carer.sync_with(first)
-    body, attribution, state, base_state = _written_back(first, version=2)
+    body, attribution, state = _written_back(first, version=2)
 
     # The carer keeps typing with no connection while the room is closed.
     carer.insert_after("Behaviour", " (all-lein 🌙)")
-    restarted = LiveRoom.start(
-        section_id=1,
-        text=body,
-        version=2,
-        attribution=attribution,
-        state=state,
-        base_state=base_state,
-    )
+    restarted = LiveRoom.start(section_id=1, state=state, version=2, attribution=attribution)
     professional = Browser(PROFESSIONAL)
     professional.sync_with(restarted)
-    restarted.apply_update(professional.insert_after("something.", " Newydd"), PROFESSIONAL)
+    restarted.apply_updates([professional.insert_after("something.", " Newydd")], PROFESSIONAL)
 
     carer.sync_with(restarted)
     professional.sync_with(restarted)
@@ -264,18 +255,12 @@ def test_live_room_restarted_behind_a_form_save_merges_it_once():
     first = start_room("Behaviour is a way of telling us something.")
     carer = Browser(CARER)
     carer.sync_with(first)
-    body, attribution, state, base_state = _written_back(first, version=2)
+    body, attribution, state = _written_back(first, version=2)
 
     # While the room was closed the form editor saved version 3.
     form_body = body + " Gofynnwch ŵ."
-    restarted = LiveRoom.start(
-        section_id=1,
-        text=form_body,
-        version=3,
-        attribution=[*attribution, [FORM_AUTHOR, 2]],
-        state=state,
-        base_state=base_state,
-    )
+    restarted = LiveRoom.start(section_id=1, state=state, version=2, attribution=attribution)
+    restarted.merge_saved_text(form_body, author_id=FORM_AUTHOR, version=3)
     assert restarted.text == form_body
     assert restarted.base_version == 3
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from pycrdt import Doc, Text
 
 from tests.factories import ModuleFactory, SectionFactory
 from tests.helpers import agree_module
@@ -23,9 +24,9 @@ from workshops.enums import (
     Payment,
     TimeActivity,
 )
-from workshops.live.rooms import AuthorCounts
-from workshops.models import Pack, SectionRevision
-from workshops.services import content, members, packs, reviews, sessions, time
+from workshops.live.rooms import TEXT_NAME, AuthorCounts
+from workshops.models import LiveDocument, Pack, SectionRevision
+from workshops.services import content, live, members, packs, reviews, sessions, time
 
 BODY = "Behaviour is a way of **telling us** something."  # 8 words, the factory's default
 
@@ -285,6 +286,33 @@ def _section_live_save(w):
             added=1,
         )
         for typist in (w.co_trainer, w.lead)
+    ]
+
+
+def _live_write_back(w):
+    # The co-trainer typed one word in the room; the write-back saves it and credits them.
+    live.live_document_open(section_id=w.section.pk)
+    browser = Doc()
+    browser.apply_update(bytes(LiveDocument.objects.get(section=w.section).state))
+    before = browser.get_state()
+    text = browser.get(TEXT_NAME, type=Text)
+    text.insert(len(str(text).encode()), " Typed")
+    live.live_update_append(
+        section_id=w.section.pk, author_id=w.co_trainer.pk, update=browser.get_update(before)
+    )
+
+    def act():
+        return live.live_write_back(section_id=w.section.pk)
+
+    return act, lambda r: [
+        entry(
+            Action.SECTION_LIVE_EDIT,
+            w.co_trainer,
+            w.section,
+            workshop=w.workshop,
+            module=w.module,
+            added=1,
+        )
     ]
 
 
@@ -563,9 +591,13 @@ SERVICES = {
     "sessions.attendance_leave": Service(
         no_entry="not a contribution: closes a stay; the join was logged"
     ),
-    "sessions.live_document_store": Service(
-        no_entry="not a contribution: keeps the CRDT state; its text is logged as revisions"
+    "live.live_document_open": Service(
+        no_entry="not a contribution: the document holds the section's text as it already is"
     ),
+    "live.live_update_append": Service(
+        no_entry="not a contribution yet: its words are logged when a write-back saves them"
+    ),
+    "live.live_write_back": Service(_live_write_back),
     "time.time_entry_create": Service(_time_entry_create),
 }
 

@@ -1,8 +1,11 @@
-"""The rooms open in this process: loading, write-back to the database, and closing.
+"""This process's copies of the live rooms its connections are in, and when they are saved.
 
-Rooms live in the ASGI process that serves the live websockets (one process serves them; the
-channel layer carries updates between its connections). Each room has a lock: updates from
-browsers and write-backs never interleave.
+A room's document lives in PostgreSQL (services/live.py): the document made once, plus every
+update stored as it arrives. Each server process with a connection in the room holds a replica
+of it, for answering browsers' sync requests and checking updates against the length limit;
+the channel layer (Redis) carries updates between processes. Any process may start a write-back,
+and the database lets one run at a time, so the app may run as several processes and any of
+them may be killed without losing or doubling a word.
 """
 
 import asyncio
@@ -10,14 +13,13 @@ import logging
 import time
 
 from channels.db import database_sync_to_async
-from django.db import transaction
+from pycrdt import Doc, Text
 
-from workshops.models import LiveDocument, Section, SectionRevision
-from workshops.services.content import SectionConflict, section_live_save
-from workshops.services.sessions import live_document_store
+from workshops.selectors.sessions import live_document_updates
+from workshops.services.live import live_document_open, live_write_back
 
-from .groups import broadcast_update
-from .rooms import LiveRoom
+from .groups import broadcast_status, broadcast_update
+from .rooms import TEXT_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -27,143 +29,135 @@ MAX_UNSAVED_SECONDS = 60
 CHECK_EVERY_SECONDS = 1
 
 
-class RoomHandle:
-    def __init__(self, room):
-        self.room = room
-        self.lock = asyncio.Lock()
+class Replica:
+    """This process's copy of one section's live document."""
+
+    def __init__(self, section_id, updates):
+        self.section_id = section_id
+        self.doc = Doc()
+        self.catch_up(updates)
         self.connections = 0
         self.closing = 0  # write-backs of last-one-out still running
+        self.saving = asyncio.Lock()  # one write-back at a time from this process
+        self.unsaved = False
         self.last_change = time.monotonic()
         self.last_save = time.monotonic()
         self.saver = None
 
-    def note_change(self):
-        """Someone typed: the room waits for a quiet moment before writing back."""
+    @property
+    def text(self):
+        return str(self.doc.get(TEXT_NAME, type=Text))
+
+    def catch_up(self, updates):
+        """Apply updates this replica may already hold (applying one twice changes nothing)."""
+        for update in updates:
+            self.doc.apply_update(update)
+
+    def apply(self, update) -> bool:
+        """Apply an update; True (and the room waits for a quiet moment to write back) if it
+        changed the text."""
+        before = self.text
+        self.doc.apply_update(update)
+        if self.text == before:
+            return False
+        self.unsaved = True
         self.last_change = time.monotonic()
+        return True
 
 
-_rooms: dict[int, RoomHandle] = {}
+_rooms: dict[int, Replica] = {}
 _rooms_lock = asyncio.Lock()
 
 
-def _load_room(section_id):
-    section = Section.objects.get(pk=section_id)
-    # The stored CRDT state, when there is one: a browser still holding the old document can
-    # then rejoin without its text being added a second time.
-    stored = LiveDocument.objects.filter(section_id=section_id).first()
-    return LiveRoom.start(
-        section_id=section_id,
-        text=section.body,
-        version=section.version,
-        attribution=section.attribution,
-        state=bytes(stored.state) if stored else None,
-        base_state=bytes(stored.base_state) if stored else None,
-    )
-
-
-def _write_back(room):
-    """Save the room's text as a revision (merging any form save first) and store its state.
-
-    Returns the CRDT updates that a merge produced, for the browsers to receive.
-    """
-    merged_updates = []
-    for _attempt in range(5):
-        if not room.is_dirty:
-            break
-        try:
-            with transaction.atomic():
-                section = section_live_save(
-                    section_id=room.section_id,
-                    base_version=room.base_version,
-                    body=room.text,
-                    attribution=room.attribution,
-                    changes=room.changes,
-                    author_id=room.last_author,
-                )
-            room.mark_saved(version=section.version)
-        except SectionConflict as conflict:
-            saved = conflict.current
-            form_author = (
-                SectionRevision.objects.filter(section=saved, version=saved.version)
-                .values_list("author_id", flat=True)
-                .first()
-            )
-            merged_updates.append(
-                room.merge_saved_text(saved.body, author_id=form_author, version=saved.version)
-            )
-    live_document_store(
-        section_id=room.section_id,
-        state=room.doc.get_update(),
-        base_state=room.base_state,
-        base_version=room.base_version,
-    )
-    return merged_updates
+def _open(section_id):
+    """The room's document, made if this is its first opening, with anything a killed process
+    left in the log (or a form saved while the room was closed) folded in first."""
+    live_document_open(section_id=section_id)
+    result = live_write_back(section_id=section_id)
+    return result, live_document_updates(section_id=section_id)
 
 
 async def join(section_id):
     async with _rooms_lock:
-        handle = _rooms.get(section_id)
-        if handle is None:
-            room = await database_sync_to_async(_load_room)(section_id)
-            handle = _rooms[section_id] = RoomHandle(room)
-            handle.saver = asyncio.create_task(_save_when_due(section_id, handle))
-        handle.connections += 1
-        return handle
+        replica = _rooms.get(section_id)
+        if replica is None:
+            result, updates = await database_sync_to_async(_open)(section_id)
+            replica = _rooms[section_id] = Replica(section_id, updates)
+            await _announce(replica, result)
+            replica.saver = asyncio.create_task(_save_when_due(replica))
+        replica.connections += 1
+        return replica
 
 
-async def leave(section_id, on_merge):
-    """A connection left. The last one out saves and closes the room."""
+async def leave(section_id):
+    """A connection left. The last one out of this process saves and drops the replica."""
     async with _rooms_lock:
-        handle = _rooms.get(section_id)
-        if handle is None:
+        replica = _rooms.get(section_id)
+        if replica is None:
             return
-        handle.connections -= 1
-        if handle.connections > 0:
+        replica.connections -= 1
+        if replica.connections > 0:
             return
-        handle.closing += 1
-    # Saved before the room is closed: whoever joins meanwhile joins this room, rather than a
-    # copy loaded before this write-back reached the database (which would duplicate text).
+        replica.closing += 1
+    # Saved before the replica is dropped: whoever joins meanwhile joins this replica.
     try:
-        await save(handle, on_merge)
+        await save(replica)
     finally:
-        handle.closing -= 1
+        replica.closing -= 1
     async with _rooms_lock:
-        if handle.connections > 0 or handle.closing or _rooms.get(section_id) is not handle:
+        if replica.connections > 0 or replica.closing or _rooms.get(section_id) is not replica:
             return
         del _rooms[section_id]
-        if handle.saver:
-            handle.saver.cancel()
+        if replica.saver:
+            replica.saver.cancel()
 
 
-async def save(handle, on_merge=None):
-    async with handle.lock:
+async def save(replica):
+    """Write the room back now (unless another process is doing it), and catch up from the
+    database, which also heals any update this process missed on the channel layer."""
+    async with replica.saving:
         try:
-            updates = await database_sync_to_async(_write_back)(handle.room)
+            result = await database_sync_to_async(live_write_back)(section_id=replica.section_id)
+            updates = await database_sync_to_async(live_document_updates)(
+                section_id=replica.section_id
+            )
         except Exception:
-            logger.exception("Live write-back of section %s failed", handle.room.section_id)
+            logger.exception("Live write-back of section %s failed", replica.section_id)
             return
-        handle.last_save = time.monotonic()
-    if on_merge:
-        for update in updates:
-            await on_merge(update)
+        if result is not None:
+            replica.unsaved = False
+            replica.last_save = time.monotonic()
+        replica.catch_up(updates)
+        await _announce(replica, result)
 
 
-async def _save_when_due(section_id, handle):
+async def _announce(replica, result):
+    """Tell the room's browsers, on every process, what a write-back changed."""
+    if result is None:
+        return
+    for update in result.merged:
+        replica.catch_up([update])
+        await broadcast_update(replica.section_id, update)
+    if result.saved:
+        await broadcast_status(replica.section_id, event="saved", version=result.version)
+
+
+async def _save_when_due(replica):
     while True:
         await asyncio.sleep(CHECK_EVERY_SECONDS)
-        if not handle.room.is_dirty:
+        if not replica.unsaved:
             continue
         now = time.monotonic()
-        idle = now - handle.last_change >= IDLE_SECONDS
-        overdue = now - handle.last_save >= MAX_UNSAVED_SECONDS
+        idle = now - replica.last_change >= IDLE_SECONDS
+        overdue = now - replica.last_save >= MAX_UNSAVED_SECONDS
         if idle or overdue:
-            await save(handle, lambda update: broadcast_update(section_id, update))
+            await save(replica)
 
 
 async def save_all():
-    """Write back every open room now, without waiting for the room to go idle."""
-    for section_id, handle in list(_rooms.items()):
-        await save(handle, lambda update, sid=section_id: broadcast_update(sid, update))
+    """Write back every room open in this process now, without waiting for it to go idle."""
+    for replica in list(_rooms.values()):
+        await save(replica)
 
 
 def open_room_ids():

@@ -6,10 +6,18 @@ changes the text is credited to the signed-in person whose connection sent it, t
 word-level attribution the form editor uses.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
-from pycrdt import Doc, Text, YMessageType, YSyncMessageType, create_update_message
+from pycrdt import (
+    Doc,
+    Text,
+    YMessageType,
+    YSyncMessageType,
+    create_update_message,
+    write_var_uint,
+)
 from pycrdt import read_message as read_payload
 
 from workshops.attribution import attribute_new_text, expand, token_opcodes, words
@@ -41,25 +49,21 @@ class LiveRoom:
     typed: list = field(default_factory=list)
 
     @classmethod
-    def start(cls, *, section_id, text, version, attribution, state=None, base_state=None):
-        """A room from a saved document state, or from the section's text if there is none."""
+    def start(cls, *, section_id, state, version, attribution):
+        """The room as its last write-back left it: ``state`` is the stored document, whose text
+        is the section's text at ``version``, credited as ``attribution`` says."""
         doc = Doc()
-        if state:
-            doc.apply_update(state)
-        else:
-            doc.get(TEXT_NAME, type=Text).insert(0, text)
+        doc.apply_update(state)
+        text = str(doc.get(TEXT_NAME, type=Text))
         room = cls(
             section_id=section_id,
             doc=doc,
-            base_state=base_state or doc.get_update(),
+            base_state=state,
             base_text=text,
             base_version=version,
             attribution=list(attribution),
         )
-        room.typed = [[None, len(words(room.text))]]
-        if state and room.text != text:
-            # The saved state is behind the section (saved by the form editor since): merge.
-            room.merge_saved_text(text, author_id=None, version=version)
+        room.typed = [[None, len(words(text))]]
         return room
 
     @property
@@ -74,11 +78,13 @@ class LiveRoom:
     def is_dirty(self):
         return bool(self.changes)
 
-    def apply_update(self, update: bytes, author_id) -> bool:
-        """Apply a browser's update, crediting any new words to ``author_id``. True if the
-        text changed."""
+    def apply_updates(self, updates, author_id) -> bool:
+        """Apply updates one person sent, crediting any new words to ``author_id``. True if the
+        text changed. Credited once for the whole run, so a word typed letter by letter in
+        several updates counts as one word added, as in a form save."""
         before = self.text
-        self.doc.apply_update(update)
+        for update in updates:
+            self.doc.apply_update(update)
         after = self.text
         if after == before:
             return False
@@ -149,6 +155,21 @@ def _replay_edit(ytext, old, new):
             ytext.insert(start, inserted)
 
 
+def initial_state(text: str) -> bytes:
+    """The document a section's live room starts from, made once and stored (LiveDocument): a
+    document made again from the same text would hold the same words as different items, and a
+    browser holding the first would then get them twice."""
+    doc = Doc()
+    doc.get(TEXT_NAME, type=Text).insert(0, text)
+    return doc.get_update()
+
+
+def text_of(state: bytes) -> str:
+    doc = Doc()
+    doc.apply_update(state)
+    return str(doc.get(TEXT_NAME, type=Text))
+
+
 def parse_message(message: bytes):
     """(message type, sync sub-type or None, payload) of a y-websocket frame."""
     kind = message[0]
@@ -161,8 +182,17 @@ def update_message(update: bytes) -> bytes:
     return create_update_message(update)
 
 
+def status_message(**event) -> bytes:
+    """A message of coprod's own (type STATUS, which y-websocket leaves to the application):
+    JSON that tells the browser what the server did, e.g. that the room was saved."""
+    payload = json.dumps(event).encode()
+    return bytes([STATUS]) + write_var_uint(len(payload)) + payload
+
+
 SYNC = YMessageType.SYNC
 AWARENESS = YMessageType.AWARENESS
 STEP1 = YSyncMessageType.SYNC_STEP1
 STEP2 = YSyncMessageType.SYNC_STEP2
 UPDATE = YSyncMessageType.SYNC_UPDATE
+# Message types below 100 are y-websocket's; this one is ours (static/js/live/live-editor.src.js).
+STATUS = 100

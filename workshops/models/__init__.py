@@ -6,13 +6,14 @@ from .packs import Pack
 from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
 from .revisions import SectionRevision
-from .sessions import Attendance, CoDesignSession, LiveDocument
+from .sessions import Attendance, CoDesignSession, LiveDocument, LiveUpdate
 from .time import TimeEntry
 
 __all__ = [
     "Attendance",
     "CoDesignSession",
     "LiveDocument",
+    "LiveUpdate",
     "TimeEntry",
     "Comment",
     "ContributionEntry",

@@ -67,18 +67,20 @@ class Attendance(models.Model):
 
 
 class LiveDocument(models.Model):
-    """The shared CRDT state of a section being written live, so a room can stop and start again
-    (and a browser that was offline can rejoin) without duplicating or losing anyone's words.
+    """The shared CRDT document of a section written live, as of its last write-back.
 
-    ``base_version`` and ``base_state`` are the section version and document state at the last
-    write-back; a form save after that is merged into the live text, never overwritten.
+    Made once, the first time anyone opens the section's live room, and only ever changed by the
+    one write-back running at a time (which holds this row's lock): every server process and
+    every browser then shares the same document, so a browser that reconnects to a restarted or
+    different process merges its copy without doubling any text. ``state``'s text is always the
+    section's text at ``base_version``; what was typed since is in the section's ``LiveUpdate``
+    rows until the next write-back folds them in.
     """
 
     section = models.OneToOneField(
         "workshops.Section", on_delete=models.CASCADE, related_name="live_document"
     )
     state = models.BinaryField()
-    base_state = models.BinaryField()
     base_version = models.PositiveIntegerField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -86,3 +88,29 @@ class LiveDocument(models.Model):
 
     def __str__(self):
         return f"Live document of {self.section}"
+
+
+class LiveUpdate(models.Model):
+    """One change a browser sent to a section's live room, stored as it arrived, before anyone
+    else receives it: a server killed at any moment loses nothing that was acknowledged.
+
+    The next write-back applies these to the ``LiveDocument`` in order, credits each to its
+    author, saves the text as a section version and deletes the rows it applied.
+    """
+
+    section = models.ForeignKey(
+        "workshops.Section", on_delete=models.CASCADE, related_name="live_updates"
+    )
+    author = models.ForeignKey(
+        "workshops.Membership", on_delete=models.PROTECT, related_name="live_updates"
+    )
+    update = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_parents = ("section",)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"Live update {self.pk} of {self.section}"

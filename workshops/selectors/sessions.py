@@ -1,4 +1,4 @@
-"""Co-design sessions, their agenda, who is in the room, and attendance."""
+"""Co-design sessions, their agenda, who is in the room, attendance, and live documents."""
 
 from datetime import datetime
 
@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from workshops.models import (
     CoDesignSession,
+    LiveDocument,
+    LiveUpdate,
     Membership,
     Module,
     Section,
@@ -127,3 +129,20 @@ def live_section_page(*, user: User, session: CoDesignSession, pk: object) -> di
         "can_write": can_write_live(user, session, section),
         "present": session_present(session=session),
     }
+
+
+def live_document_updates(*, section_id: int) -> list[bytes]:
+    """Everything a process needs to hold a copy of the section's live document: the stored
+    updates and the document itself, as CRDT updates to apply in any order.
+
+    The log is read before the document: a write-back that lands in between has already put
+    what it deletes from the log into the document, so nothing is missed either way.
+    """
+    logged = [
+        bytes(update)
+        for update in LiveUpdate.objects.filter(section_id=section_id).values_list(
+            "update", flat=True
+        )
+    ]
+    state = LiveDocument.objects.filter(section_id=section_id).values_list("state", flat=True)
+    return [bytes(state) for state in state[:1]] + logged

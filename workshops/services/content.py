@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from workshops.attribution import attribute_new_text, compress, word_change_counts, words
 from workshops.enums import Action
+from workshops.live.groups import live_access_changed
 from workshops.markdown import render_markdown
 from workshops.models import Membership, Module, Organisation, Section, SectionRevision, Workshop
 from workshops.rules import EDIT_CONTENT
@@ -296,11 +297,12 @@ def section_move(*, section: Section, direction: str, actor: Membership) -> bool
 
 @transaction.atomic
 def section_delete(*, section: Section, actor: Membership) -> None:
-    """Mark a section deleted. Its text and revisions are kept."""
+    """Mark a section deleted. Its text and revisions are kept; its live room closes."""
     require(actor, EDIT_CONTENT, section)
     section = Section.objects.select_for_update().get(pk=section.pk)
     section.deleted_at = timezone.now()
     section.save(update_fields=["deleted_at"])
+    transaction.on_commit(lambda: live_access_changed(section_id=section.pk))
     contribution_record(
         actor=actor,
         action=Action.SECTION_DELETE,

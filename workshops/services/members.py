@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops.enums import Action, Role
+from workshops.live.groups import live_access_changed
 from workshops.models import Invitation, Membership, Organisation, User
 from workshops.outbox import enqueue
 from workshops.rules import MANAGE_MEMBERS
@@ -107,18 +108,22 @@ def membership_update(
     _ensure_a_lead_remains(membership, new_role=role)
     membership.role, membership.perspective, membership.is_external = role, perspective, is_external
     membership.save(update_fields=["role", "perspective", "is_external"])
+    # A new role may allow less: open live rooms check again (an observer only reads).
+    transaction.on_commit(lambda: live_access_changed(user_ids=[membership.user_id]))
     contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Membership) -> Membership:
-    """Remove a member. The row stays, so everything they wrote stays credited to them."""
+    """Remove a member. The row stays, so everything they wrote stays credited to them; their
+    open live rooms close."""
     require(actor, MANAGE_MEMBERS, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_a_lead_remains(membership)
     membership.removed_at = timezone.now()
     membership.save(update_fields=["removed_at"])
+    transaction.on_commit(lambda: live_access_changed(user_ids=[membership.user_id]))
     contribution_record(actor=actor, action=Action.MEMBER_REMOVE, target=membership)
     return membership
 

@@ -1,4 +1,4 @@
-"""Co-design sessions, attendance, and the live rooms' stored document state."""
+"""Co-design sessions and attendance."""
 
 from collections.abc import Iterable
 from datetime import datetime
@@ -9,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workshops.enums import Action
-from workshops.live.groups import announce_session_ended
+from workshops.live.groups import live_access_changed
 from workshops.models import (
     Attendance,
     CoDesignSession,
-    LiveDocument,
     Membership,
     Module,
     Workshop,
@@ -69,7 +68,7 @@ def session_end(*, session: CoDesignSession, actor: Membership) -> CoDesignSessi
     session.save(update_fields=["ended_at"])
     session.attendance.filter(left_at__isnull=True).update(left_at=now)
     contribution_record(actor=actor, action=Action.SESSION_END, target=session)
-    transaction.on_commit(lambda: announce_session_ended(session.pk))
+    transaction.on_commit(lambda: live_access_changed(session_id=session.pk))
     return session
 
 
@@ -87,14 +86,3 @@ def attendance_join(*, session: CoDesignSession, membership: Membership) -> Atte
 def attendance_leave(*, attendance_id: int) -> None:
     """Close a stay. Not a contribution of its own: the join was logged."""
     Attendance.objects.filter(pk=attendance_id, left_at__isnull=True).update(left_at=timezone.now())
-
-
-def live_document_store(
-    *, section_id: int, state: bytes, base_state: bytes, base_version: int
-) -> None:
-    """Keep a room's CRDT state, so it can start again where it stopped. Not a contribution:
-    the text it holds is logged when it is written back as a revision."""
-    LiveDocument.objects.update_or_create(
-        section_id=section_id,
-        defaults={"state": state, "base_state": base_state, "base_version": base_version},
-    )
