@@ -6,6 +6,7 @@ else receives it, and one write-back at a time (whoever holds the document row's
 the log into the document and saves the text as a section version.
 """
 
+import logging
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
@@ -16,6 +17,8 @@ from workshops.live.rooms import LiveRoom, initial_state
 from workshops.models import LiveDocument, LiveUpdate, Section, SectionRevision
 
 from .content import section_live_save
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,7 +108,10 @@ def live_write_back(*, section_id: int) -> LiveWriteBack | None:
         )
         room = _room_at_base(document, section)
         for author_id, run in groupby(entries, key=itemgetter(1)):
-            room.apply_updates([bytes(update) for _pk, _author, update in run], author_id)
+            try:
+                room.apply_updates([bytes(update) for _pk, _author, update in run], author_id)
+            except ValueError:  # checked before it was stored; never let one block the rest
+                logger.exception("A stored live update of section %s would not apply", section_id)
         result = LiveWriteBack(version=section.version, saved=False)
         if section.version != room.base_version:
             result.merged.append(
