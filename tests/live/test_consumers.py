@@ -524,9 +524,10 @@ def test_live_malformed_frames_do_not_crash_the_consumer(world, live_session):
     assert Section.objects.get(pk=world.section.pk).body == still
 
 
-def _origin():
-    host = next(h for h in settings.ALLOWED_HOSTS if h not in ("*", "testserver"))
-    return f"http://{host.lstrip('.')}".encode()
+def _same_origin():
+    """The headers of a page of the app opening a websocket: its Host and the matching Origin."""
+    host = next(h for h in settings.ALLOWED_HOSTS if h not in ("*", "testserver")).lstrip(".")
+    return [(b"host", host.encode()), (b"origin", f"http://{host}".encode())]
 
 
 def test_live_auth_stack_accepts_a_signed_in_member_by_session_cookie(
@@ -544,7 +545,7 @@ def test_live_auth_stack_accepts_a_signed_in_member_by_session_cookie(
             live_session,
             world.section,
             application=application,
-            headers=[(b"origin", _origin()), (b"cookie", cookie.encode())],
+            headers=[*_same_origin(), (b"cookie", cookie.encode())],
         )
         await client.join()
         seen["text"], seen["close"] = client.text, client.close_code
@@ -569,7 +570,7 @@ def test_live_auth_stack_refuses_a_connection_without_a_cookie(world, live_sessi
             live_session,
             world.section,
             application=application,
-            headers=[(b"origin", _origin())],
+            headers=_same_origin(),
         )
         await client.connect()
         outputs.append(await client.next_output())
