@@ -588,3 +588,12 @@ def stop_process(process, timeout=10):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=timeout)
+
+
+def sign_in(client, email, password):
+    """Sign in through the sign-in page, as a person does (throttling included). True if it
+    worked."""
+    from django.urls import reverse
+
+    response = client.post(reverse("login"), {"username": email, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session

@@ -170,6 +170,9 @@ ROUTES = {
     "member_remove": Route(
         lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("GET", "POST")
     ),
+    "member_unlock": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("POST",)
+    ),
     "credit_preference": Route(
         lambda w: {"org_id": w.organisation.pk},
         methods=("GET", "POST"),
@@ -495,11 +498,11 @@ def test_lead_cannot_reach_other_organisation_member_through_own_organisation(
     client_for, world, other_world
 ):
     client = client_for(world.lead)
-    for name in ("member_edit", "member_remove"):
+    for name in ("member_edit", "member_remove", "member_unlock"):
         url = reverse(
             name, kwargs={"org_id": world.organisation.pk, "pk": other_world.co_trainer.pk}
         )
-        assert client.get(url).status_code == 404
+        assert client.get(url).status_code == (405 if name == "member_unlock" else 404)
         assert (
             client.post(url, {"role": "observer", "perspective": "professional"}).status_code == 404
         )

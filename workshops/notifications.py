@@ -165,3 +165,24 @@ def review_reminders_send(*, today: date | None = None) -> None:
                     pk=round_id
                 )
             )
+
+
+def password_reset_email(*, email: str) -> int:
+    """The reset link for each active account with this email, as Django's reset form sends it
+    (its templates in registration/). Returns how many were sent: none for an unknown address."""
+    from urllib.parse import urlsplit
+
+    from django.contrib.auth.forms import PasswordResetForm
+
+    form = PasswordResetForm(data={"email": email})
+    if not form.is_valid():
+        return 0
+    site = urlsplit(settings.SITE_URL)
+    users = list(form.get_users(email))
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+    )
+    return len(users)

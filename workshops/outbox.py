@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 TASKS_MODULE = "workshops.tasks"
 
 
-def enqueue(job: str, **ids: int) -> OutboxJob:
+def enqueue(job: str, **ids: int | str) -> OutboxJob:
     """Store the job ``job`` with ``ids`` as its keyword arguments, and hand it to Celery once
     the caller's transaction commits (at once when there is none)."""
     outbox_job = OutboxJob.objects.create(job=job, arguments=ids)
@@ -74,6 +74,12 @@ def job_release(*, job_id: int | None) -> None:
     """Give a claimed job back, when the work failed before it took effect (so a retry runs)."""
     if job_id is not None:
         OutboxJob.objects.filter(pk=job_id).update(claimed_at=None)
+
+
+def job_forget_arguments(*, job_id: int | None) -> None:
+    """Blank a done job's arguments, when they hold something personal (a typed email)."""
+    if job_id is not None:
+        OutboxJob.objects.filter(pk=job_id).update(arguments={})
 
 
 def outbox_sweep() -> int:

@@ -33,6 +33,19 @@ def _email_about(queryset, pk, send, outbox_id):
         raise
 
 
+@shared_task(**EMAIL_TASK)
+def password_reset_email_send(email, outbox_id=None):
+    if not outbox.job_claim(job_id=outbox_id):
+        return
+    try:
+        notifications.password_reset_email(email=email)
+    except BaseException:
+        outbox.job_release(job_id=outbox_id)
+        raise
+    # The address typed may belong to nobody: keep it no longer than the job needs it.
+    outbox.job_forget_arguments(job_id=outbox_id)
+
+
 _rounds = ReviewRound.objects.select_related("module__workshop__organisation", "opened_by__user")
 
 

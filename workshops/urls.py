@@ -33,6 +33,11 @@ urlpatterns = [
         name="member_edit",
     ),
     path(
+        "o/<int:org_id>/members/<int:pk>/unlock/",
+        members.MemberUnlockView.as_view(),
+        name="member_unlock",
+    ),
+    path(
         "o/<int:org_id>/members/<int:pk>/remove/",
         members.MemberRemoveView.as_view(),
         name="member_remove",

@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS switch to real services. ``coprod.settings.producti
 checks that refuse an unsafe deployment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "workshops",
 ]
 
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     # Last, so its page has the person, their messages and their language; it still runs before
     # CsrfViewMiddleware reads the form (see the module).
     "workshops.middleware.RequestTooBigMiddleware",
+    # Answers a locked-out sign-in with its own page (AXES_LOCKOUT_TEMPLATE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coprod.urls"
@@ -105,6 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workshops.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -209,6 +215,28 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = 14
 
 SESSION_COOKIE_HTTPONLY = True
+
+# Sign-in throttling (django-axes), for the sign-in page and the admin's alike: 30 wrong
+# passwords for one account, or from one address, lock it for 15 minutes; a right password
+# clears the count. A lead can unlock a member early (the members page), an operator anyone
+# (the admin's "Access attempts", or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = int(env_str("SIGN_IN_FAILURE_LIMIT", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "coprod.client_ip.client_ip"
+# Counted per account whatever case the email was typed in.
+AXES_USERNAME_CALLABLE = "coprod.client_ip.sign_in_username"
+AXES_VERBOSE = False
+# How many proxies of ours are in front of the app (nginx: 1). Each appends the address it saw to
+# X-Forwarded-For, so the client is that many entries from the end; anything before it could
+# have been written by the client. 0: the connection's own address.
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+# Other pages a stranger can try things on (password reset, invitations, their links): this
+# many tries per address, or per email typed, in THROTTLE_WINDOW seconds (workshops/throttle.py).
+THROTTLE_LIMIT = int(env_str("THROTTLE_LIMIT", "20"))
+THROTTLE_WINDOW = 15 * 60
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

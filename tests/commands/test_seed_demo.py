@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import sign_in
 from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, HILLSIDE, PEOPLE, RIVERSIDE
 from workshops.enums import Perspective, Role
 from workshops.models import (
@@ -145,7 +146,7 @@ def test_seed_demo_logs_every_workshop_module_and_section_in_an_intact_chain():
 def test_seed_demo_accounts_sign_in_with_the_demo_password(client):
     seed()
 
-    assert client.login(username=PEOPLE[0]["email"], password=DEMO_PASSWORD)
+    assert sign_in(client, PEOPLE[0]["email"], DEMO_PASSWORD)
 
 
 @pytest.mark.django_db

@@ -365,6 +365,13 @@ def _membership_remove(w):
     return act, lambda r: [entry(Action.MEMBER_REMOVE, w.lead, r)]
 
 
+def _member_sign_in_unlock(w):
+    def act():
+        return members.member_sign_in_unlock(membership=w.co_trainer, actor=_by(w, w.lead))
+
+    return act, lambda r: [entry(Action.MEMBER_CHANGE, w.lead, w.co_trainer)]
+
+
 def _membership_set_credit_preference(w):
     def act():
         return members.membership_set_credit_preference(
@@ -566,6 +573,10 @@ SERVICES = {
     "members.invitation_accept": Service(_invitation_accept),
     "members.membership_update": Service(_membership_update),
     "members.membership_remove": Service(_membership_remove),
+    "members.member_sign_in_unlock": Service(_member_sign_in_unlock),
+    "members.password_reset_request": Service(
+        no_entry="not a contribution: asks for an email to someone who may have no account"
+    ),
     "members.membership_set_credit_preference": Service(_membership_set_credit_preference),
     "reviews.module_snapshot": Service(
         no_entry="writes nothing: reads the module for a round to freeze"

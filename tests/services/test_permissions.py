@@ -59,6 +59,7 @@ GUARDED = sorted(
         "content.section_live_save",
         "members.invitation_accept",
         "members.membership_set_credit_preference",
+        "members.password_reset_request",  # anyone may ask; the email goes to the account
     }
 )
 

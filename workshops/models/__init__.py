@@ -7,6 +7,7 @@ from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
 from .revisions import SectionRevision
 from .sessions import Attendance, CoDesignSession, LiveDocument, LiveUpdate
+from .throttle import ThrottleCount
 from .time import TimeEntry
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Reviewer",
     "Section",
     "SectionRevision",
+    "ThrottleCount",
     "User",
     "Workshop",
 ]

@@ -9,7 +9,8 @@ class OutboxJob(models.Model):
     before doing anything, so a job handed over twice still runs once.
     """
 
-    # The name of a task in workshops.tasks, and its keyword arguments (ids only).
+    # The name of a task in workshops.tasks, and its keyword arguments: ids, or for the one job
+    # about someone who may have no account, the email typed (blanked once the job is done).
     job = models.CharField(max_length=100)
     arguments = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,10 @@
 """Organisations, memberships and invitations, as the user may see them."""
 
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from workshops.models import (
     Invitation,
@@ -64,10 +67,23 @@ def member_list_page(*, organisation: Organisation, user: User) -> dict:
     invitations = []
     if can(user, MANAGE_MEMBERS, organisation):
         invitations = pending_invitations(organisation=organisation)
-    return {
-        "members": organisation_members(organisation=organisation),
-        "invitations": invitations,
-    }
+    members = organisation_members(organisation=organisation)
+    locked = set()
+    if can(user, MANAGE_MEMBERS, organisation):
+        locked = members_locked_out(emails=[member.user.email for member in members])
+    return {"members": members, "invitations": invitations, "locked_out_emails": locked}
+
+
+def members_locked_out(*, emails: list[str]) -> set[str]:
+    """Which of these sign-in emails are locked out now, by too many wrong passwords."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=[email.lower() for email in emails],
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:

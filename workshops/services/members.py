@@ -1,5 +1,6 @@
 """Writes to memberships and invitations."""
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -139,3 +140,24 @@ def membership_set_credit_preference(
     membership.save(update_fields=["credit_preference"])
     contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)
     return membership
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Ask for a password reset link to be sent to ``email``, if an account has it.
+
+    Not a contribution. The lookup and the email both happen in the background (the
+    ``password_reset_email_send`` job), so the page answers alike, and as fast, for an address
+    with an account and one without: nobody can tell from it who has an account.
+    """
+    enqueue("password_reset_email_send", email=email)
+
+
+@transaction.atomic
+def member_sign_in_unlock(*, membership: Membership, actor: Membership) -> int:
+    """A lead lets a member locked out by too many wrong passwords try again now, rather than
+    after the wait. Clears the account's failed tries (all addresses); returns how many."""
+    require(actor, MANAGE_MEMBERS, membership)
+    cleared = axes_reset(username=membership.user.email.lower())
+    contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)
+    return cleared

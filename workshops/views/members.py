@@ -28,6 +28,7 @@ from workshops.selectors.members import (
     user_exists,
 )
 from workshops.services import members as member_services
+from workshops.throttle import address_key, throttle_allows, too_many_tries
 
 from .base import (
     CURRENT_ORGANISATION_SESSION_KEY,
@@ -120,6 +121,22 @@ class MemberEditView(MemberScopedMixin, MembersFormView):
         )
 
 
+class MemberUnlockView(MemberScopedMixin, OrganisationScopedView, ScopedConfirmView):
+    """Lets a member locked out by wrong passwords sign in again now (POST from the people page)."""
+
+    permission = MANAGE_MEMBERS
+    http_method_names = ["post"]
+
+    def get_success_url(self):
+        return reverse("member_list", kwargs={"org_id": self.organisation.pk})
+
+    def save(self, form):
+        return member_services.member_sign_in_unlock(membership=self.member, actor=self.membership)
+
+    def get_success_message(self):
+        return _("%(name)s can sign in again now.") % {"name": self.member.user.full_name}
+
+
 class MemberRemoveView(MemberScopedMixin, OrganisationScopedView, ScopedConfirmView):
     permission = MANAGE_MEMBERS
     template_name = "workshops/member_remove.html"
@@ -172,6 +189,9 @@ class InvitationAcceptView(FormView):
     form_class = AcceptInvitationForm
 
     def dispatch(self, request, token):
+        # Counted per address before the token is looked up, so tokens cannot be guessed at.
+        if not throttle_allows(address_key("invitation", request)):
+            return too_many_tries(request)
         self.invitation = invitation_get_by_token(token=token)
         if not self.invitation.is_usable:
             return render(request, "registration/invitation_unusable.html", status=410)
