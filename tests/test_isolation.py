@@ -121,7 +121,17 @@ def _own_account_page(response, own, other):
         assert response.url == reverse("notification_preferences")
 
 
+def _own_sign_in_page(response, own, other):
+    # About the signed-in person's own sessions only; a POST ends them and goes to sign-in.
+    if response.request["REQUEST_METHOD"] == "GET":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response.url == reverse("login")
+
+
 ROUTES = {
+    "sign_in_security": Route(_no_kwargs, denied=None, check=_own_sign_in_page),
     "home": Route(_no_kwargs, denied=None, check=_home_opens_own_organisation),
     "organisation_switch": Route(
         _no_kwargs, methods=("POST",), post_data=lambda w: {"org_id": w.organisation.pk}
@@ -318,6 +328,12 @@ def _url_names(patterns, namespace=""):
 
 def app_url_names():
     return set(_url_names(get_resolver().url_patterns)) - SKIPPED_NAMES
+
+
+# Last, as it signs the client out.
+ROUTES["sign_out_everywhere"] = Route(
+    _no_kwargs, methods=("POST",), denied=None, check=_own_sign_in_page
+)
 
 
 def _cases():

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from workshops.views import content, history, log, members, packs, reviews, sessions, time
+from workshops.views import (
+    accounts,
+    content,
+    history,
+    log,
+    members,
+    packs,
+    reviews,
+    sessions,
+    time,
+)
 
 urlpatterns = [
     path("", members.home, name="home"),
@@ -11,6 +21,8 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("preview/", content.markdown_preview, name="markdown_preview"),
+    path("account/sign-in/", accounts.SignInSecurityView.as_view(), name="sign_in_security"),
+    path("account/sign-out-everywhere/", accounts.sign_out_everywhere, name="sign_out_everywhere"),
     path(
         "account/emails/",
         reviews.NotificationPreferenceView.as_view(),

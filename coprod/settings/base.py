@@ -215,6 +215,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INVITATION_VALID_DAYS = 14
 
 SESSION_COOKIE_HTTPONLY = True
+# Signed out after this long without a page loaded (an idle timeout: every request moves the
+# end on). Live rooms check it too, so a socket left open does not outlive its session.
+SESSION_COOKIE_AGE = int(env_str("SESSION_IDLE_HOURS", "12")) * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Sign-in throttling (django-axes), for the sign-in page and the admin's alike: 30 wrong
 # passwords for one account, or from one address, lock it for 15 minutes; a right password

@@ -556,6 +556,9 @@ SERVICES = {
     "accounts.user_set_email_notifications": Service(
         no_entry="not a contribution: a person's own email setting"
     ),
+    "accounts.user_sign_out_everywhere": Service(
+        no_entry="not a contribution: a person's own sign-in, not the organisation's work"
+    ),
     "content.workshop_create": Service(_workshop_create),
     "content.workshop_update": Service(_workshop_update),
     "content.module_create": Service(_module_create),

@@ -14,12 +14,15 @@ database, and only then applied and passed on: an edit counts once it is stored.
 
 import logging
 import time
+from importlib import import_module
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.db import DatabaseError
 from django.http import Http404
+from django.utils.crypto import constant_time_compare
 from pycrdt import Doc, Text, create_sync_message, get_state, handle_sync_message
 
 from workshops.models import User
@@ -48,14 +51,24 @@ RATE_PER_SECOND = 50
 EMPTY_UPDATE = b"\x00\x00"
 
 
-def live_access(user, session_id, section_id):
+def session_is_current(session_key, user):
+    """Whether the sign-in session the socket was opened with still stands: not signed out,
+    not idle past SESSION_COOKIE_AGE, not ended by "sign out everywhere" or a new password."""
+    data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
+    return data.get(SESSION_KEY) == str(user.pk) and constant_time_compare(
+        data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()
+    )
+
+
+def live_access(user, session_id, section_id, session_key=None):
     """(session, membership, can_write) if the user may join this section's room, else None.
 
     The person is read again from the database (the socket's copy is from when it connected), so
-    a deactivated account, a removed membership or a changed role count at once.
+    a deactivated account, a removed membership or a changed role count at once; so does their
+    sign-in session (``session_key``; absent only where a test puts the user on the socket).
     """
     user = User.objects.filter(pk=user.pk, is_active=True).first() if user.pk else None
-    if user is None:
+    if user is None or (session_key is not None and not session_is_current(session_key, user)):
         return None
     try:
         session = session_get(user=user, pk=session_id)
@@ -122,8 +135,12 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         """Look up this person's access again; close the socket if it is gone. True if they may
         still be here."""
         kwargs = self.scope["url_route"]["kwargs"]
+        session = self.scope.get("session")
         access = await database_sync_to_async(live_access)(
-            self.scope["user"], kwargs["session_id"], self.section_id
+            self.scope["user"],
+            kwargs["session_id"],
+            self.section_id,
+            session.session_key if session is not None else None,
         )
         self.checked_at = time.monotonic()
         if access is None:

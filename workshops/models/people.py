@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,8 +46,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Raised by "sign out everywhere": every session signed in before it stops working.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
+
+    def get_session_auth_hash(self):
+        """What each signed-in session keeps and Django checks on every request (and the live
+        rooms on their checks): it changes with the password, as Django's own does, and with
+        ``session_generation``, so raising that ends every session at once."""
+        return salted_hmac(
+            "coprod.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -1,9 +1,20 @@
-"""Django's own password reset pages, throttled, with the email sent in the background."""
+"""A person's own sign-in: Django's password reset pages (throttled, the email sent in the
+background) and signing out everywhere."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 
+from workshops.services import accounts as account_services
 from workshops.services import members as member_services
 from workshops.throttle import address_key, email_key, throttle_allows, too_many_tries
 
@@ -32,3 +43,25 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         if not throttle_allows(address_key("reset-link", request)):
             return too_many_tries(request)
         return super().dispatch(request, *args, **kwargs)
+
+
+class SignInSecurityView(LoginRequiredMixin, TemplateView):
+    """A person's own sign-in: where to end every session they have open."""
+
+    template_name = "registration/sign_in_security.html"
+
+    def get_context_data(self, **kwargs):
+        idle_hours = round(settings.SESSION_COOKIE_AGE / 3600)
+        return super().get_context_data(idle_hours=idle_hours, **kwargs)
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    account_services.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(
+        request,
+        _("You are signed out on every device, and any live room you had open has closed."),
+    )
+    return redirect("login")
