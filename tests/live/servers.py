@@ -161,6 +161,11 @@ class DaphneServer:
 
     def start(self):
         """Start daphne and return once it answers on its port."""
+        self.launch()
+        self.wait_started()
+
+    def launch(self):
+        """Start daphne without waiting for it (``wait_started`` does), so several start at once."""
         assert self.process is None or self.process.poll() is not None, "already running"
         self.starts += 1
         with self.log_path.open("ab") as log:
@@ -182,6 +187,8 @@ class DaphneServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    def wait_started(self):
         _wait_until(
             self._answers,
             timeout=START_SECONDS,

@@ -40,24 +40,31 @@ def redis_server(tmp_path):
 
 @pytest.fixture
 def daphne(flushable_log, redis_server, tmp_path):
-    """``daphne(name)`` starts the app in a daphne process of its own on the test's Redis.
+    """``daphne(*names)`` starts the app in a daphne process of its own per name, all at once,
+    on the test's Redis and the test database, and returns them once they all answer.
 
     Torn down before the test's tables are emptied: each server still running first finishes
     writing back its rooms (a write-back into a table being emptied would fail), then stops.
     """
     started = []
 
-    def start(name):
-        server = DaphneServer(
-            name=name,
-            port=free_port(),
-            database_url=database_url(),
-            redis_url=redis_server.url,
-            log_path=tmp_path / f"{name}.log",
-        )
-        started.append(server)
-        server.start()
-        return server
+    def start(*names):
+        servers = [
+            DaphneServer(
+                name=name,
+                port=free_port(),
+                database_url=database_url(),
+                redis_url=redis_server.url,
+                log_path=tmp_path / f"{name}.log",
+            )
+            for name in names
+        ]
+        for server in servers:
+            started.append(server)
+            server.launch()
+        for server in servers:
+            server.wait_started()
+        return servers
 
     yield start
     for server in started:
@@ -137,7 +144,7 @@ def test_live_room_killed_and_restarted_keeps_every_typed_word_once(
     world, live_session, daphne, client_for
 ):
     typist = world.lead  # the section itself was written by the co-trainer
-    server = daphne("daphne")
+    (server,) = daphne("daphne")
     cookie = session_cookie(client_for, typist)
     path = live_path(live_session, world.section)
     tab = LiveSocket()
@@ -179,12 +186,13 @@ def test_live_room_killed_and_restarted_keeps_every_typed_word_once(
             typed=[(typist, "Marigold Juniper Saffron")],
         )
         assert live_edits(section) == [(typist.pk, 3)]
+        assert problems_logged(server) == []
 
 
 def test_live_room_on_two_processes_passes_words_both_ways(
     world, live_session, professional, daphne, client_for
 ):
-    first, second = daphne("daphne-1"), daphne("daphne-2")
+    first, second = daphne("daphne-1", "daphne-2")
     path = live_path(live_session, world.section)
     cookie_a, cookie_b = (
         session_cookie(client_for, world.lead),
@@ -233,7 +241,7 @@ def test_live_room_killed_before_its_first_write_back_gives_the_words_to_a_new_t
     section = SectionFactory(module=world.module, actor=world.co_trainer, title="Never opened")
     assert not LiveDocument.objects.filter(section=section).exists()
     typist = world.lead
-    server = daphne("daphne")
+    (server,) = daphne("daphne")
     path = live_path(live_session, section)
     typist_cookie = session_cookie(client_for, typist)
     other_cookie = session_cookie(client_for, world.co_trainer)
@@ -274,3 +282,4 @@ def test_live_room_killed_before_its_first_write_back_gives_the_words_to_a_new_t
             original_author=world.co_trainer, typed=[(typist, "Marigold Juniper")]
         )
         assert live_edits(section) == [(typist.pk, 2)]
+        assert problems_logged(server) == []
