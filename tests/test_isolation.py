@@ -232,6 +232,7 @@ ROUTES = {
     "section_undelete": Route(lambda w: {"pk": w.deleted_section.pk}, methods=("POST",)),
     "contribution_log": Route(lambda w: {"org_id": w.organisation.pk}),
     "contribution_log_csv": Route(lambda w: {"org_id": w.organisation.pk}),
+    "contribution_log_checkpoint": Route(lambda w: {"org_id": w.organisation.pk}),
     "contribution_summary": Route(lambda w: {"org_id": w.organisation.pk}),
     "notification_preferences": Route(
         _no_kwargs,

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
 
 
 def _account_saved(sender, instance, **kwargs):
@@ -23,3 +23,8 @@ class WorkshopsConfig(AppConfig):
         from workshops.models import User
 
         post_save.connect(_account_saved, sender=User, dispatch_uid="live-account-saved")
+
+        from workshops.db_roles import grant_after_migrate
+
+        # Sent after every app's migrations have run, so the grants cover every table.
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="grant-app-role")

@@ -1,16 +1,20 @@
 """Every email the app sends: one function each, choosing its recipients, its translatable
 subject and its template. Called by tasks, after the change that caused it has committed."""
 
+import json
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshops.enums import DecisionKind, RoundStatus
+from workshops.checkpoints import checkpoint_make
+from workshops.enums import DecisionKind, Role, RoundStatus
 from workshops.models import Comment, Decision, Invitation, Membership, ReviewRound, SectionRevision
 from workshops.selectors.reviews import agreed_stamp
 
@@ -170,10 +174,6 @@ def review_reminders_send(*, today: date | None = None) -> None:
 def password_reset_email(*, email: str) -> int:
     """The reset link for each active account with this email, as Django's reset form sends it
     (its templates in registration/). Returns how many were sent: none for an unknown address."""
-    from urllib.parse import urlsplit
-
-    from django.contrib.auth.forms import PasswordResetForm
-
     form = PasswordResetForm(data={"email": email})
     if not form.is_valid():
         return 0
@@ -186,3 +186,31 @@ def password_reset_email(*, email: str) -> int:
         email_template_name="registration/password_reset_email.html",
     )
     return len(users)
+
+
+def log_checkpoint_email(organisation) -> list[str]:
+    """The month's contribution log checkpoint for the organisation's leads, attached as a file
+    to keep. Sent whatever their review email choice: it is about the record, not reviews."""
+    checkpoint = json.dumps(checkpoint_make([organisation]), indent=2)
+    stamp = timezone.localdate().isoformat()
+    sent = []
+    leads = Membership.active.filter(organisation=organisation, role=Role.LEAD).select_related(
+        "user"
+    )
+    for lead in leads:
+        context = {"recipient": lead, "organisation": organisation, "stamp": stamp}
+        message = EmailMultiAlternatives(
+            subject=_("The %(organisation)s contribution log checkpoint, %(date)s")
+            % {"organisation": organisation.name, "date": stamp},
+            body=render_to_string("emails/log_checkpoint.txt", context),
+            to=[lead.user.email],
+        )
+        message.attach_alternative(
+            render_to_string("emails/log_checkpoint.html", context), "text/html"
+        )
+        message.attach(
+            f"coprod-log-checkpoint-{organisation.pk}-{stamp}.json", checkpoint, "application/json"
+        )
+        message.send()
+        sent.append(lead.user.email)
+    return sent

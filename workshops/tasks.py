@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from workshops import notifications, outbox
-from workshops.models import Comment, Decision, Invitation, ReviewRound
+from workshops.models import Comment, Decision, Invitation, Organisation, ReviewRound
 from workshops.services.packs import pack_render, pack_requeue_lost
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,12 @@ def module_agreed_notify(round_id, outbox_id=None):
 @shared_task
 def review_reminders_send():
     notifications.review_reminders_send()
+
+
+@shared_task
+def log_checkpoints_send():
+    for organisation in Organisation.objects.order_by("pk"):
+        notifications.log_checkpoint_email(organisation)
 
 
 @shared_task(

@@ -59,6 +59,11 @@ urlpatterns = [
     ),
     path("o/<int:org_id>/log/", log.ContributionLogView.as_view(), name="contribution_log"),
     path(
+        "o/<int:org_id>/log/checkpoint.json",
+        log.ContributionLogCheckpointView.as_view(),
+        name="contribution_log_checkpoint",
+    ),
+    path(
         "o/<int:org_id>/log.csv", log.ContributionLogCsvView.as_view(), name="contribution_log_csv"
     ),
     path(

@@ -105,7 +105,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             },
         },
     )
+# The app connects as a role that may read and append to the contribution log but not change,
+# empty or re-chain it (workshops/db_roles.py). The tables belong to another role, the owner,
+# which migrations run as: `manage.py migrate --database owner`, with DATABASE_OWNER_URL naming
+# it. After migrating, the owner grants the app's role (DATABASE_URL's user) what it may do.
+# Without DATABASE_OWNER_URL (the embedded default, a developer's own database) one role is both.
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL", "")
+if DATABASE_OWNER_URL:
+    DATABASES["owner"] = dj_database_url.parse(DATABASE_OWNER_URL)
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Signs the contribution log checkpoints that leads keep (workshops/checkpoints.py). Kept outside
+# the database, so that whoever could rewrite the log there cannot sign a matching checkpoint.
+# Set it apart from SECRET_KEY in production; by default it is derived from SECRET_KEY.
+CHECKPOINT_SIGNING_KEY = env_str("CHECKPOINT_SIGNING_KEY", "")
 
 AUTH_USER_MODEL = "workshops.User"
 AUTHENTICATION_BACKENDS = [
@@ -201,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {
         "task": "workshops.tasks.review_reminders_send",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Each organisation's leads get the month's contribution log checkpoint to keep.
+    "log-checkpoints": {
+        "task": "workshops.tasks.log_checkpoints_send",
+        "schedule": crontab(day_of_month=1, hour=7, minute=0),
     },
 }
 

@@ -2,11 +2,13 @@
 
 from functools import cached_property
 
+from django.http import JsonResponse
 from django.utils import timezone
 
+from workshops.checkpoints import checkpoint_make
 from workshops.csv_export import csv_response, csv_safe
 from workshops.forms.contributions import ContributionLogFilterForm
-from workshops.rules import VIEW_LOG
+from workshops.rules import MANAGE_MEMBERS, VIEW_LOG
 from workshops.selectors.contributions import (
     contribution_log_choices,
     contribution_log_export,
@@ -84,6 +86,21 @@ class ContributionLogCsvView(ContributionLogMixin):
             rows=rows,
             stream=True,
         )
+
+
+class ContributionLogCheckpointView(ContributionLogMixin):
+    """The log's checkpoint for this organisation, to keep outside coprod (leads only)."""
+
+    permission = MANAGE_MEMBERS
+
+    def get(self, request, org_id):
+        checkpoint = checkpoint_make([self.object])
+        stamp = timezone.localdate().isoformat()
+        response = JsonResponse(checkpoint, json_dumps_params={"indent": 2})
+        response["Content-Disposition"] = (
+            f'attachment; filename="coprod-log-checkpoint-{self.object.pk}-{stamp}.json"'
+        )
+        return response
 
 
 class ContributionSummaryView(ContributionLogMixin, ScopedTemplateView):
