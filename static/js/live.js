@@ -1,14 +1,30 @@
 // Mounts the shared editor on the live section page.
+//
+// For someone who may write, the page also has a plain form (#live-plain-form) that posts the
+// text to the section's edit page. It is what works without JavaScript; with it, the form's
+// textarea is hidden while the live editor runs and comes back, holding the latest text, if the
+// live room goes away for good (for instance after a change that would make the section too long).
 document.addEventListener("DOMContentLoaded", () => {
   const container = document.getElementById("live-editor");
   if (!container || !window.coprodLive) return;
   const perspective = container.dataset.userPerspective;
   const colour = perspective === "family_carer" ? "#5b21b6" : "#0f766e";
+  const form = document.getElementById("live-plain-form");
+  const textarea = form ? form.querySelector("textarea[name=body]") : null;
+  const version = form ? form.querySelector("input[name=based_on_version]") : null;
   window.coprodLive.mount({
     container,
+    textarea,
+    plainOnly: form ? [...form.querySelectorAll("[data-live-plain-only]")] : [],
     wsUrl: container.dataset.wsUrl,
     readOnly: container.dataset.readOnly === "true",
     user: { name: container.dataset.userName, colour, perspective },
     statusElement: document.getElementById("live-status"),
+    // A save in the form is checked against the version it started from: keep it the latest.
+    onServerEvent: (event) => {
+      if (version && event.event === "saved" && Number.isInteger(event.version)) {
+        version.value = String(event.version);
+      }
+    },
   });
 });

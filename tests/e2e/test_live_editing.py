@@ -225,22 +225,27 @@ def test_live_editing_words_typed_offline_are_merged_after_reconnecting(
 
             await carer_context.set_offline(False)
             await carer.evaluate("() => window.coprodLive.instances[0].provider.connect()")
-            await carer.locator('#live-status[data-live-status="connected"]').wait_for()
+            await carer.locator(
+                '#live-status[data-live-status="connected"][data-live-note="keptOffline"]'
+            ).wait_for()
+            kept = await carer.locator("#live-status").inner_text()
+            kept_message = await carer.evaluate("() => window.coprodLive.messages.keptOffline")
             merged = await wait_for_same_text([carer, professional], [offline_words, online_words])
 
             # Both cursors and both people's words on one screen, to look at.
             await professional.locator(".cm-ySelectionInfo").first.wait_for(state="attached")
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             await professional.screenshot(path=str(SCREENSHOT), full_page=True)
-            return apart, merged
+            return apart, merged, kept, kept_message
         finally:
             await close_all(carer_context, pro_context)
 
-    apart, merged = run_in_browser(scenario)
+    apart, merged, kept, kept_message = run_in_browser(scenario)
 
     assert online_words not in apart["carer"]
     assert offline_words in apart["carer"]
     assert offline_words not in apart["professional"]
+    assert kept == kept_message == "Connected again. What you typed while offline was kept."
     assert merged == expected
     revision = wait_for_write_back(live_room.section, asgi_server, after_version=version_before)
     assert revision.body == expected
@@ -297,3 +302,139 @@ def test_live_editing_observer_watches_and_cannot_type(
     )
     assert revision.body == f"{BODY} {writer_words}"
     assert credited_to(revision, writer_words) == {live_room.lead.pk}
+
+
+# The e2e daphne writes a room back 5 s after its last change (hub.IDLE_SECONDS).
+SAVED_WAIT_MS = 20_000
+
+
+def test_live_editing_status_says_saved_after_the_idle_write_back(
+    live_room, run_in_browser, asgi_server
+):
+    """A few seconds after the typing stops the room saves a version, and the status line says
+    so in plain words; the page's plain form is then based on that version."""
+    words = "We write this together."
+    version_before = live_room.section.version
+
+    async def scenario(browser):
+        context, page = await sign_in(browser, asgi_server.url, live_room.lead.user.email)
+        try:
+            await open_live(page, live_room.path)
+            messages = await page.evaluate("() => window.coprodLive.messages")
+            before = await page.locator("#live-status").inner_text()
+            plain_hidden = await page.locator("#live-plain-body").is_hidden()
+            await type_at_line_end(page, 5, " " + words)
+            await page.locator('#live-status[data-live-note="saved"]').wait_for(
+                timeout=SAVED_WAIT_MS
+            )
+            saved = await page.locator("#live-status").inner_text()
+            version = await page.locator("#live-plain-form [name=based_on_version]").input_value()
+            return messages, before, plain_hidden, saved, int(version)
+        finally:
+            await close_all(context)
+
+    messages, before, plain_hidden, saved, version = run_in_browser(scenario)
+
+    assert before == messages["connected"] == "Connected"
+    assert plain_hidden
+    assert saved == messages["savedJustNow"] == "Connected · Saved a moment ago"
+    assert version > version_before
+    revision = SectionRevision.objects.get(section=live_room.section, version=version)
+    assert revision.body == f"{BODY} {words}"
+    asgi_server.wait_for_rooms_closed()
+
+
+def _make_observer(membership_pk):
+    """In a thread of its own: the ORM may not run beside the browser's event loop."""
+    from django.db import connection
+
+    try:
+        Membership.objects.filter(pk=membership_pk).update(role=Role.OBSERVER)
+    finally:
+        connection.close()
+
+
+def test_live_editing_someone_who_can_no_longer_write_is_told_and_made_read_only(
+    live_room, run_in_browser, asgi_server
+):
+    """The family carer becomes an observer while the room is open. The next thing they type
+    makes the room look at their access again (it is older than ACCESS_RECHECK_SECONDS): it is not
+    applied, the editor becomes read-only, and the status line says so in plain words."""
+    from workshops.live.consumers import ACCESS_RECHECK_SECONDS
+
+    async def scenario(browser):
+        context, page = await sign_in(browser, asgi_server.url, live_room.carer.user.email)
+        try:
+            await open_live(page, live_room.path)
+            messages = await page.evaluate("() => window.coprodLive.messages")
+            await asyncio.to_thread(_make_observer, live_room.carer.pk)
+            await asyncio.sleep(ACCESS_RECHECK_SECONDS + 0.5)
+            await type_at_line_end(page, 1, "Z")
+            await page.locator('#live-status[data-live-status="readOnly"]').wait_for()
+            status = await page.locator("#live-status").inner_text()
+            editable = await page.locator(".cm-content").get_attribute("contenteditable")
+            return messages, status, editable
+        finally:
+            await close_all(context)
+
+    messages, status, editable = run_in_browser(scenario)
+
+    assert status == messages["readOnly"] == "You can now only read this section."
+    assert editable == "false"
+    asgi_server.wait_for_rooms_closed()
+    live_room.section.refresh_from_db()
+    assert live_room.section.body == BODY
+
+
+def test_live_editing_a_change_past_the_length_limit_is_refused_and_kept_in_the_box(
+    live_room, run_in_browser, asgi_server, settings
+):
+    """A change that would make the section longer than SECTION_BODY_MAX_CHARS: the room refuses
+    it and closes; the page stops live editing, puts the whole text, the refused change too, in
+    the plain box with its Save button, and says what happened and what to do. Shortened, the
+    box saves as the edit page does."""
+    limit = settings.SECTION_BODY_MAX_CHARS
+    # Many short lines, which the editor draws quickly, one character past the limit in all.
+    line = "x" * 79 + "\n"
+    pasted_chars = limit - len(BODY) + 1
+    shortened = "Shortened again."
+
+    async def scenario(browser):
+        context, page = await sign_in(browser, asgi_server.url, live_room.lead.user.email)
+        try:
+            await open_live(page, live_room.path)
+            messages = await page.evaluate("() => window.coprodLive.messages")
+            await page.evaluate(
+                """([line, chars]) => {
+                  const live = window.coprodLive.instances[0];
+                  live.ytext.insert(0, line.repeat(Math.ceil(chars / line.length)).slice(0, chars));
+                }""",
+                [line, pasted_chars],
+            )
+            await page.locator('#live-status[data-live-status="tooLong"]').wait_for()
+            status = await page.locator("#live-status").inner_text()
+            box = page.locator("#live-plain-body")
+            await box.wait_for(state="visible")
+            kept = await box.input_value()
+            save_shown = await page.locator("#live-plain-form button[name=save]").is_visible()
+            editor_hidden = await page.locator("#live-editor").is_hidden()
+            # They shorten it and save: the box posts to the section's edit page.
+            await box.fill(f"{BODY} {shortened}")
+            async with page.expect_navigation():
+                await page.locator("#live-plain-form button[name=save]").click()
+            return messages, status, kept, save_shown, editor_hidden
+        finally:
+            await close_all(context)
+
+    messages, status, kept, save_shown, editor_hidden = run_in_browser(scenario)
+
+    assert status == messages["tooLong"].replace("{limit}", f"{limit:,}")
+    assert f"longer than {limit:,} characters" in status
+    assert len(kept) == limit + 1
+    assert kept.endswith(BODY)
+    assert save_shown
+    assert editor_hidden
+    asgi_server.wait_for_rooms_closed()
+    live_room.section.refresh_from_db()
+    # A browser posts a textarea's line breaks as CRLF, which the edit page keeps as they came.
+    assert live_room.section.body.replace("\r\n", "\n") == f"{BODY} {shortened}"

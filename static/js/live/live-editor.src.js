@@ -6,8 +6,14 @@
 // the live room has sent its state, the textarea is hidden and kept equal to the shared text, so
 // a normal form submit still carries what everyone wrote. Until then, and whenever the live room
 // goes away for good, the textarea is what the person sees, so nothing they type is ever lost.
+//
+// Besides the y-websocket messages, the server sends messages of its own (type STATUS_MESSAGE: a
+// lib0 varuint length and a UTF-8 JSON payload) to say what it did: {"event": "saved"},
+// {"event": "read_only"} and {"event": "too_long", "limit": N}. The status line says them in
+// plain words.
 
 import * as Y from "yjs";
+import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
@@ -22,8 +28,16 @@ const TEXT_NAME = "body";
 
 // Close code the server uses when this person may not join the room.
 const CLOSE_NOT_ALLOWED = 4403;
+// Close code after {"event": "too_long"}: the change was refused; trying again won't help.
+const CLOSE_TOO_LONG = 4413;
+// Close code when the server asks for fewer messages: y-websocket reconnects by itself.
+const CLOSE_TRY_AGAIN_LATER = 1013;
+// Message types below 100 are y-websocket's; this one carries the server's status messages.
+const STATUS_MESSAGE = 100;
 
 const RESYNC_MS = 10000;
+// How often "Saved N minutes ago" is brought up to date.
+const SAVED_TICK_MS = 30000;
 
 const MESSAGES = {
   connecting: "Connecting…",
@@ -35,6 +49,19 @@ const MESSAGES = {
   endedKeptInBox: "This live session has ended. Your text is in the box below: save it as usual.",
   keptPlain:
     "Live editing is off on this page so that your changes in the box are kept. Save them as usual.",
+  // After a save; {minutes} is a whole number of minutes.
+  savedJustNow: "Connected · Saved a moment ago",
+  savedOneMinute: "Connected · Saved 1 minute ago",
+  savedMinutes: "Connected · Saved {minutes} minutes ago",
+  // Connected again after a drop during which this person typed.
+  keptOffline: "Connected again. What you typed while offline was kept.",
+  readOnly: "You can now only read this section.",
+  // {limit} is the section's length limit, with thousands separators.
+  tooLong:
+    "That change would make the section longer than {limit} characters, so it was not saved. " +
+    "Your text is in the box below: shorten it, then save.",
+  tooLongNoBox:
+    "That change would make the section longer than {limit} characters, so it was not saved.",
 };
 
 const CONTENT_LABEL = "Section text, shared live";
@@ -50,6 +77,16 @@ const instances = [];
 function perspectiveWords(perspective) {
   if (!perspective) return "";
   return PERSPECTIVE_WORDS[perspective] || String(perspective).replace(/_/g, " ");
+}
+
+// "600000" -> "600,000"; a limit that is not a number is shown as it came.
+function thousands(limit) {
+  const number = Number(limit);
+  return Number.isFinite(number) ? number.toLocaleString("en-GB") : String(limit);
+}
+
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
 }
 
 function safeColour(colour) {
@@ -123,11 +160,16 @@ const editorTheme = EditorView.theme({
  * @param {{name: string, colour?: string, perspective?: string}} [options.user]
  * @param {HTMLElement} [options.statusElement] shows the connection state in plain words
  * @param {function(object): void} [options.onSynced] called once, after the first sync
+ * @param {function(object): void} [options.onServerEvent] called with each status message the
+ *   server sends (the parsed JSON, e.g. {event: "saved", version: 7})
+ * @param {HTMLElement[]} [options.plainOnly] shown only while the plain textarea is (its Save button)
  * @param {object} [options.messages] replaces some of the status texts
  * @param {function} [options.WebSocketPolyfill] for tests only
  */
 function mount(options) {
-  const { container, textarea = null, wsUrl, readOnly = false, statusElement = null } = options;
+  const { container, textarea = null, wsUrl, statusElement = null } = options;
+  const plainOnly = (options.plainOnly || []).filter(Boolean);
+  let readOnly = Boolean(options.readOnly);
   const user = options.user || {};
   const messages = { ...MESSAGES, ...(options.messages || {}) };
   if (!container) throw new Error("coprodLive: options.container is required");
@@ -213,6 +255,9 @@ function mount(options) {
   function showLive() {
     live = true;
     container.hidden = false;
+    plainOnly.forEach((element) => {
+      element.hidden = true;
+    });
     if (textarea) {
       textarea.value = ytext.toString();
       textarea.required = false; // a hidden required field would block the submit silently
@@ -227,6 +272,9 @@ function mount(options) {
       textarea.required = textareaRequired;
       container.hidden = true;
     }
+    plainOnly.forEach((element) => {
+      element.hidden = false;
+    });
   }
 
   // With no textarea there is nothing else to show; with one, it stays until the first sync.
@@ -252,12 +300,55 @@ function mount(options) {
     if (!statusElement.hasAttribute("role")) statusElement.setAttribute("role", "status");
     if (!statusElement.hasAttribute("aria-live")) statusElement.setAttribute("aria-live", "polite");
   }
+  // `status` is the state of the connection (data-live-status); while connected, `note` adds
+  // what happened last (data-live-note): "saved" or "keptOffline".
   let status = "";
-  function setStatus(key) {
-    status = key;
+  let note = "";
+  let savedAt = 0; // Date.now() of the last save the server told us about
+  let tooLongLimit = null; // from {"event": "too_long"}, just before the close
+  let typedOffline = false; // changes made here while not connected, not yet sent
+  let savedTimer = null;
+
+  function statusText() {
+    if (status === "connected" && note === "saved") {
+      const minutes = Math.floor((Date.now() - savedAt) / 60000);
+      if (minutes < 1) return messages.savedJustNow;
+      if (minutes === 1) return messages.savedOneMinute;
+      return fill(messages.savedMinutes, { minutes });
+    }
+    if (status === "connected" && note === "keptOffline") return messages.keptOffline;
+    if (status === "tooLong" || status === "tooLongNoBox") {
+      return fill(messages[status], { limit: thousands(tooLongLimit) });
+    }
+    return messages[status];
+  }
+
+  function render() {
     if (!statusElement) return;
-    statusElement.textContent = messages[key];
-    statusElement.dataset.liveStatus = key;
+    const text = statusText();
+    // Writing the same words again would make some screen readers read them out again.
+    if (statusElement.textContent !== text) statusElement.textContent = text;
+    statusElement.dataset.liveStatus = status;
+    if (note) statusElement.dataset.liveNote = note;
+    else delete statusElement.dataset.liveNote;
+  }
+
+  function stopSavedTimer() {
+    if (savedTimer !== null) clearInterval(savedTimer);
+    savedTimer = null;
+  }
+
+  function setStatus(key, newNote = "") {
+    status = key;
+    note = key === "connected" ? newNote : "";
+    if (note !== "saved") stopSavedTimer();
+    render();
+  }
+
+  // Connected and in step with the room: read-only if the server said so, otherwise connected.
+  function setConnected(newNote = "") {
+    if (readOnly && !options.readOnly) setStatus("readOnly");
+    else setStatus("connected", newNote);
   }
   setStatus("connecting");
 
@@ -267,8 +358,60 @@ function mount(options) {
 
   provider.on("status", ({ status: state }) => {
     if (stopped) return;
-    if (state === "connected") setStatus(browserOffline() ? "offline" : "connected");
+    if (state === "connected") {
+      if (browserOffline()) setStatus("offline");
+      else if (!everSynced) setConnected();
+      // After a drop, "connected" waits for the sync, which is when the room has our changes.
+    }
   });
+
+  // Changes made here while the socket is down are sent with the next sync; remember that there
+  // were some, to say afterwards that they were kept.
+  const onDocUpdate = (_update, origin) => {
+    if (origin !== provider && everSynced && !provider.wsconnected) typedOffline = true;
+  };
+  doc.on("update", onDocUpdate);
+
+  function onSaved() {
+    if (stopped || destroyed || status !== "connected") return;
+    savedAt = Date.now();
+    setStatus("connected", "saved");
+    stopSavedTimer();
+    savedTimer = setInterval(() => {
+      if (status === "connected" && note === "saved") render();
+      else stopSavedTimer();
+    }, SAVED_TICK_MS);
+  }
+
+  function becomeReadOnly() {
+    if (stopped || destroyed) return;
+    readOnly = true;
+    view.dispatch({ effects: editable.reconfigure(editableWhen(false)) });
+    setStatus("readOnly");
+  }
+
+  function onServerEvent(event) {
+    if (event.event === "saved") onSaved();
+    else if (event.event === "read_only") becomeReadOnly();
+    else if (event.event === "too_long") tooLongLimit = event.limit;
+    if (typeof options.onServerEvent === "function") options.onServerEvent(event);
+  }
+
+  // Nothing is written back: the server expects no answer to its status messages.
+  provider.messageHandlers[STATUS_MESSAGE] = (_encoder, decoder) => {
+    let event;
+    try {
+      event = JSON.parse(decoding.readVarString(decoder));
+    } catch (error) {
+      return; // not a status message we can read: ignored
+    }
+    if (!event || typeof event !== "object" || typeof event.event !== "string") return;
+    try {
+      onServerEvent(event);
+    } catch (error) {
+      console.error("coprodLive: a status message could not be shown", error);
+    }
+  };
 
   provider.on("connection-close", (event) => {
     if (stopped || destroyed) return;
@@ -280,6 +423,7 @@ function mount(options) {
     }
     if (event.code === CLOSE_NOT_ALLOWED) return; // handled by "closed" below
     if (event.code >= 4400 && event.code < 4500) return;
+    // CLOSE_TRY_AGAIN_LATER too: y-websocket waits a little, then reconnects and resyncs.
     setStatus(everSynced && !browserOffline() ? "reconnecting" : "offline");
   });
 
@@ -287,8 +431,11 @@ function mount(options) {
     // y-websocket has already set shouldConnect = false; said again so that it is plain here.
     provider.shouldConnect = false;
     stopped = true;
+    stopSavedTimer();
     if (code === CLOSE_NOT_ALLOWED) setStatus("refused");
-    else setStatus(textarea ? "endedKeptInBox" : "ended");
+    else if (code === CLOSE_TOO_LONG && tooLongLimit !== null) {
+      setStatus(textarea ? "tooLong" : "tooLongNoBox");
+    } else setStatus(textarea ? "endedKeptInBox" : "ended");
     view.dispatch({ effects: editable.reconfigure(editableWhen(false)) });
     if (textarea) {
       syncTextarea(); // the latest shared text, including anything not yet sent
@@ -298,8 +445,14 @@ function mount(options) {
 
   provider.on("sync", (isSynced) => {
     if (!isSynced || stopped || destroyed) return;
-    setStatus("connected");
-    if (everSynced) return;
+    if (everSynced) {
+      // Back after a drop: the sync has carried what was typed meanwhile.
+      const kept = typedOffline;
+      typedOffline = false;
+      setConnected(kept ? "keptOffline" : "");
+      return;
+    }
+    setConnected();
     everSynced = true;
     if (textarea && textarea.value !== textareaInitial) {
       // They typed in the plain box while the room was out of reach: keep their words, not ours.
@@ -318,7 +471,7 @@ function mount(options) {
   };
   const onOnline = () => {
     if (stopped) return;
-    if (provider.wsconnected) setStatus("connected");
+    if (provider.wsconnected) setConnected();
     else {
       setStatus(everSynced ? "reconnecting" : "connecting");
       provider.connect(); // try now rather than after the back-off
@@ -361,6 +514,8 @@ function mount(options) {
       window.removeEventListener("pagehide", onPageHide);
       window.removeEventListener("pageshow", onPageShow);
       labels.forEach((label) => label.removeEventListener("click", onLabelClick));
+      stopSavedTimer();
+      doc.off("update", onDocUpdate);
       ytext.unobserve(syncTextarea);
       syncTextarea();
       provider.destroy();
@@ -371,6 +526,9 @@ function mount(options) {
         textarea.hidden = false;
         textarea.required = textareaRequired;
       }
+      plainOnly.forEach((element) => {
+        element.hidden = false;
+      });
       const at = instances.indexOf(instance);
       if (at !== -1) instances.splice(at, 1);
     },
@@ -381,4 +539,13 @@ function mount(options) {
   return instance;
 }
 
-window.coprodLive = { mount, instances, messages: MESSAGES, TEXT_NAME, CLOSE_NOT_ALLOWED };
+window.coprodLive = {
+  mount,
+  instances,
+  messages: MESSAGES,
+  TEXT_NAME,
+  CLOSE_NOT_ALLOWED,
+  CLOSE_TOO_LONG,
+  CLOSE_TRY_AGAIN_LATER,
+  STATUS_MESSAGE,
+};
