@@ -16,5 +16,7 @@ def client_ip(request) -> str:
 
 
 def sign_in_username(request, credentials) -> str:
-    """The account a sign-in names: the email as typed, in lower case (emails sign in)."""
-    return str((credentials or {}).get("username") or request.POST.get("username", "")).lower()
+    """The account a sign-in names: the email as typed, in lower case (emails sign in), cut to
+    the longest an email can be (the attempts table keeps 255 characters)."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(typed).lower()[:254]

@@ -264,7 +264,19 @@ def test_section_edit_control_characters_removed_and_saved(client_for, world):
 
     assert response.status_code == 302
     section = Section.objects.get(pk=world.section.pk)
-    assert (section.title, section.body) == ("Calm down", "Pasted from Word\ttext\r\nend")
+    assert (section.title, section.body) == ("Calm down", "Pasted from Word\ttext\nend")
+
+
+def test_section_edit_line_breaks_from_a_browser_are_stored_as_the_live_room_has_them(
+    client_for, world
+):
+    response = client_for(world.co_trainer).post(
+        reverse("section_edit", kwargs={"pk": world.section.pk}),
+        _section(world, body="First.\r\n\r\nSecond.\rThird."),
+    )
+
+    assert response.status_code == 302
+    assert Section.objects.get(pk=world.section.pk).body == "First.\n\nSecond.\nThird."
 
 
 def test_section_create_nul_in_body_saved_without_it(client_for, world):

@@ -68,6 +68,11 @@ class SectionForm(CrispyModelForm):
             }
         )
 
+    def clean_body(self):
+        # Browsers send a text box's line breaks as CRLF; stored text (and the live room's) has
+        # LF only, so diffs and attribution compare like with like.
+        return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+
 
 class PreviewForm(CleanTextMixin, forms.Form):
     body = forms.CharField(required=False, max_length=settings.SECTION_BODY_MAX_CHARS)
