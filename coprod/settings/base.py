@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
-from .env import email_settings, env_bool, env_list, env_str
+from .env import channel_layer_settings, email_settings, env_bool, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -168,15 +168,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Live co-design rooms: an in-memory channel layer in one process by default; Redis when given.
 REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHANNEL_LAYERS = channel_layer_settings(REDIS_URL)
 
 # Celery: with no broker configured, tasks run in-process so the embedded set-up needs no Redis.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

@@ -52,3 +52,18 @@ def email_settings(url):
         "EMAIL_USE_SSL": parsed.scheme == "smtps",
         "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in ("1", "true"),
     }
+
+
+def channel_layer_settings(redis_url):
+    """The live rooms' channel layer: in memory within one process, or Redis across several."""
+    if not redis_url:
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # No read timeout: the layer itself waits up to 5 s for each connection's next
+            # message, and redis-py's default 5 s timeout would end first, killing the socket
+            # of anyone alone in a quiet room.
+            "CONFIG": {"hosts": [{"address": redis_url, "socket_timeout": None}]},
+        }
+    }
