@@ -54,7 +54,7 @@ Measured:
     database and compares them with the markers sent (no write-back runs during the window:
     the rooms are never idle for 5 s and were opened less than 60 s before).
 
-To say where the time goes, the report adds: the milliseconds one ``live_update_append`` takes
+To say where the time goes, the report adds: the milliseconds one ``live_updates_append`` takes
 from this process alone, and the rate 20 tasks reach through ``database_sync_to_async`` without
 websockets (the server's own path to the database); the CPU time of each daphne process per
 phase, and in (e) of its event loop thread and its database thread apart (/proc); and with two
@@ -119,11 +119,11 @@ from workshops.enums import (  # noqa: E402
     SectionAudience,
     SectionKind,
 )
-from workshops.live import consumers  # noqa: E402
+from workshops.live import consumers, hub  # noqa: E402
 from workshops.live.rooms import STATUS, SYNC, TEXT_NAME  # noqa: E402
 from workshops.models import LiveUpdate, Membership, Organisation, Section, User  # noqa: E402
 from workshops.services.content import module_create, section_create, workshop_create  # noqa: E402
-from workshops.services.live import live_update_append  # noqa: E402
+from workshops.services.live import live_updates_append  # noqa: E402
 from workshops.services.members import invitation_accept, invitation_create  # noqa: E402
 from workshops.services.sessions import session_create  # noqa: E402
 
@@ -223,7 +223,7 @@ def session_cookie(user):
 
 
 def insert_timing(section, member, count=200):
-    """Milliseconds each of ``count`` calls of ``live_update_append`` takes from this process:
+    """Milliseconds each of ``count`` calls of ``live_updates_append`` takes from this process:
     the insert the server makes for every update, alone (rows deleted again afterwards)."""
     doc = Doc()
     text = doc.get(TEXT_NAME, type=Text)
@@ -233,7 +233,7 @@ def insert_timing(section, member, count=200):
         text += f" t{index}"
         update = doc.get_update(before)
         started = time.perf_counter()
-        live_update_append(section_id=section.pk, author_id=member.pk, update=update)
+        live_updates_append(updates=[(section.pk, member.pk, update)])
         timings.append((time.perf_counter() - started) * 1000)
     LiveUpdate.objects.filter(section=section).delete()
     return timings
@@ -241,9 +241,9 @@ def insert_timing(section, member, count=200):
 
 async def store_path_rate(section, member, calls=400, concurrency=20):
     """Updates a second stored through the server's own path, without websockets: ``concurrency``
-    tasks on one event loop each awaiting ``database_sync_to_async(live_update_append)`` (one
-    database thread for the process, as in daphne) ``calls / concurrency`` times."""
-    append = database_sync_to_async(live_update_append)
+    tasks on one event loop each awaiting ``hub.store`` (which stores together the updates that
+    arrive while a store runs, through the process's one database thread, as in daphne)
+    ``calls / concurrency`` times."""
     doc = Doc()
     text = doc.get(TEXT_NAME, type=Text)
     updates = []
@@ -256,7 +256,7 @@ async def store_path_rate(section, member, calls=400, concurrency=20):
     async def task(mine):
         for update in mine:
             started = time.perf_counter()
-            await append(section_id=section.pk, author_id=member.pk, update=update)
+            await hub.store(section.pk, member.pk, update)
             latencies.append((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
@@ -861,7 +861,7 @@ def report(args, results, saved_ok, machine, store_ms, store_path, redis_version
         f"| write rate cross-check: markers sent / LiveUpdate rows / write-backs during / "
         f"writers stalled | {rate['sent']} / {rate['rows']} / {rate['write_backs']} / "
         f"{rate['stalled']} |",
-        f"| one `live_update_append` from a lone process, no load (200 calls) | "
+        f"| one `live_updates_append` from a lone process, no load (200 calls) | "
         f"p50 {common.percentile(store_ms, 0.5):.2f} ms, "
         f"p95 {common.percentile(store_ms, 0.95):.2f} ms |",
         f"| the same through `database_sync_to_async`, 20 tasks at once, 400 calls, no "

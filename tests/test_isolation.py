@@ -130,8 +130,39 @@ def _own_sign_in_page(response, own, other):
         assert response.url == reverse("login")
 
 
+def _own_two_step_page(response, own, other):
+    # About the signed-in person's own sign-in only (they have no two-step sign-in here): a page
+    # or a form for them, a refused code for them, or back to their own pages. Nothing names an
+    # organisation, so there is nothing of another one to refuse.
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 302:
+        assert urlparse(response.url).path in {
+            reverse("home"),
+            reverse("two_factor_manage"),
+            reverse("two_factor_recovery_codes"),
+        }
+
+
+def _two_step_route(methods=("GET",), post_data=lambda w: {}):
+    return Route(
+        _no_kwargs, methods=methods, post_data=post_data, denied=None, check=_own_two_step_page
+    )
+
+
 ROUTES = {
     "sign_in_security": Route(_no_kwargs, denied=None, check=_own_sign_in_page),
+    "two_factor_manage": _two_step_route(),
+    "two_factor_verify": _two_step_route(("GET", "POST"), lambda w: {"code": "123456"}),
+    "two_factor_setup": _two_step_route(("GET", "POST"), lambda w: {"code": "123456"}),
+    "two_factor_recovery_codes": _two_step_route(("GET", "POST")),
+    "two_factor_recovery_codes_new": _two_step_route(("POST",)),
+    "two_factor_recovery_codes_download": _two_step_route(),
+    "two_factor_turn_off": _two_step_route(("GET", "POST"), lambda w: {"code": "123456"}),
+    "organisation_two_step": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"leads_need_two_step": "on"},
+    ),
     "home": Route(_no_kwargs, denied=None, check=_home_opens_own_organisation),
     "organisation_switch": Route(
         _no_kwargs, methods=("POST",), post_data=lambda w: {"org_id": w.organisation.pk}

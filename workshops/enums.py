@@ -71,6 +71,8 @@ class Action(models.TextChoices):
     MEMBER_JOIN = "member.join", _("Person joined")
     MEMBER_CHANGE = "member.change", _("Role or perspective changed")
     MEMBER_REMOVE = "member.remove", _("Person removed")
+    MEMBER_UNLOCK = "member.unlock", _("Person let in again after too many wrong passwords")
+    ORGANISATION_RULES = "organisation.rules", _("Organisation's sign-in rule changed")
     REVIEW_OPEN = "review.open", _("Review round opened")
     REVIEW_WITHDRAW = "review.withdraw", _("Review round withdrawn")
     REVIEW_CLOSE = "review.close", _("Review round closed with changes requested")

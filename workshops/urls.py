@@ -10,6 +10,7 @@ from workshops.views import (
     reviews,
     sessions,
     time,
+    two_factor,
 )
 
 urlpatterns = [
@@ -23,6 +24,33 @@ urlpatterns = [
     path("preview/", content.markdown_preview, name="markdown_preview"),
     path("account/sign-in/", accounts.SignInSecurityView.as_view(), name="sign_in_security"),
     path("account/sign-out-everywhere/", accounts.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/two-step/", two_factor.TwoStepManageView.as_view(), name="two_factor_manage"),
+    path(
+        "account/two-step/code/", two_factor.TwoStepVerifyView.as_view(), name="two_factor_verify"
+    ),
+    path(
+        "account/two-step/set-up/", two_factor.TwoStepSetUpView.as_view(), name="two_factor_setup"
+    ),
+    path(
+        "account/two-step/recovery-codes/",
+        two_factor.RecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "account/two-step/recovery-codes/new/",
+        two_factor.RecoveryCodesNewView.as_view(),
+        name="two_factor_recovery_codes_new",
+    ),
+    path(
+        "account/two-step/recovery-codes.txt",
+        two_factor.RecoveryCodesDownloadView.as_view(),
+        name="two_factor_recovery_codes_download",
+    ),
+    path(
+        "account/two-step/turn-off/",
+        two_factor.TwoStepTurnOffView.as_view(),
+        name="two_factor_turn_off",
+    ),
     path(
         "account/emails/",
         reviews.NotificationPreferenceView.as_view(),
@@ -56,6 +84,11 @@ urlpatterns = [
     ),
     path(
         "o/<int:org_id>/credit/", members.CreditPreferenceView.as_view(), name="credit_preference"
+    ),
+    path(
+        "o/<int:org_id>/two-step/",
+        two_factor.OrganisationTwoStepView.as_view(),
+        name="organisation_two_step",
     ),
     path("o/<int:org_id>/log/", log.ContributionLogView.as_view(), name="contribution_log"),
     path(

@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Two-step sign-in: codes from an authenticator app, and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "workshops",
 ]
 
@@ -51,6 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows whether this session has given a two-step code (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
+    # Sends a signed-in person who still owes a two-step code, or must set it up, to that page.
+    "workshops.views.two_factor.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its page has the person, their messages and their language; it still runs before
@@ -252,6 +260,18 @@ TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 # many tries per address, or per email typed, in THROTTLE_WINDOW seconds (workshops/throttle.py).
 THROTTLE_LIMIT = int(env_str("THROTTLE_LIMIT", "20"))
 THROTTLE_WINDOW = 15 * 60
+# Two-step sign-in (django-otp; workshops/services/two_factor.py). Authenticator apps show the
+# account under this name. Each wrong code makes the next try wait longer (1, 2, 4 … seconds, per
+# device); the code pages also count tries per person (THROTTLE_LIMIT in THROTTLE_WINDOW).
+OTP_TOTP_ISSUER = "coprod"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's device pages do not show the secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How many recovery codes a person gets, and how long (seconds) after they are made they can
+# still be seen and downloaded; after that they are never shown again.
+TWO_STEP_RECOVERY_CODES = 10
+TWO_STEP_SHOW_CODES_SECONDS = 10 * 60
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

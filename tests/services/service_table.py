@@ -26,7 +26,16 @@ from workshops.enums import (
 )
 from workshops.live.rooms import TEXT_NAME, AuthorCounts
 from workshops.models import LiveDocument, Pack, SectionRevision
-from workshops.services import content, live, members, packs, reviews, sessions, time
+from workshops.services import (
+    content,
+    live,
+    members,
+    packs,
+    reviews,
+    sessions,
+    time,
+    two_factor,
+)
 
 BODY = "Behaviour is a way of **telling us** something."  # 8 words, the factory's default
 
@@ -297,9 +306,7 @@ def _live_write_back(w):
     before = browser.get_state()
     text = browser.get(TEXT_NAME, type=Text)
     text.insert(len(str(text).encode()), " Typed")
-    live.live_update_append(
-        section_id=w.section.pk, author_id=w.co_trainer.pk, update=browser.get_update(before)
-    )
+    live.live_updates_append(updates=[(w.section.pk, w.co_trainer.pk, browser.get_update(before))])
 
     def act():
         return live.live_write_back(section_id=w.section.pk)
@@ -369,7 +376,7 @@ def _member_sign_in_unlock(w):
     def act():
         return members.member_sign_in_unlock(membership=w.co_trainer, actor=_by(w, w.lead))
 
-    return act, lambda r: [entry(Action.MEMBER_CHANGE, w.lead, w.co_trainer)]
+    return act, lambda r: [entry(Action.MEMBER_UNLOCK, w.lead, w.co_trainer)]
 
 
 def _membership_set_credit_preference(w):
@@ -551,6 +558,18 @@ def _time_entry_create(w):
     return act, lambda r: [entry(Action.TIME_LOG, w.co_trainer, r)]
 
 
+# Two-step sign-in
+
+
+def _organisation_two_step_set(w):
+    def act():
+        return two_factor.organisation_two_step_set(
+            organisation=w.organisation, leads_need_two_step=True, actor=_by(w, w.lead)
+        )
+
+    return act, lambda r: [entry(Action.ORGANISATION_RULES, w.lead, w.organisation)]
+
+
 # "module.function" -> Service
 SERVICES = {
     "accounts.user_set_email_notifications": Service(
@@ -608,11 +627,24 @@ SERVICES = {
     "live.live_document_open": Service(
         no_entry="not a contribution: the document holds the section's text as it already is"
     ),
-    "live.live_update_append": Service(
+    "live.live_updates_append": Service(
         no_entry="not a contribution yet: its words are logged when a write-back saves them"
     ),
     "live.live_write_back": Service(_live_write_back),
     "time.time_entry_create": Service(_time_entry_create),
+    "two_factor.organisation_two_step_set": Service(_organisation_two_step_set),
+    "two_factor.totp_device_confirm": Service(
+        no_entry="not a contribution: a person turns on two-step sign-in for their own account"
+    ),
+    "two_factor.two_step_code_check": Service(
+        no_entry="not a contribution: checks a person's own sign-in code"
+    ),
+    "two_factor.recovery_codes_renew": Service(
+        no_entry="not a contribution: a person's own recovery codes"
+    ),
+    "two_factor.two_step_turn_off": Service(
+        no_entry="not a contribution: a person turns off two-step sign-in for their own account"
+    ),
 }
 
 # The services that write log entries: every entry with a way to call it.

@@ -23,16 +23,23 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.db import DatabaseError
 from django.http import Http404
 from django.utils.crypto import constant_time_compare
+from django_otp import DEVICE_ID_SESSION_KEY
 from pycrdt import Doc, Text, create_sync_message, get_state, handle_sync_message
 
 from workshops.models import User
 from workshops.rules import can_write_live, membership_of
 from workshops.selectors.sessions import live_section_get, session_get
-from workshops.services.live import live_update_append
+from workshops.selectors.two_factor import two_step_session_verified
 from workshops.services.sessions import attendance_join, attendance_leave
 
 from . import hub
-from .groups import broadcast_update, group_name, session_group_name, user_group_name
+from .groups import (
+    PROCESS,
+    broadcast_update,
+    group_name,
+    session_group_name,
+    user_group_name,
+)
 from .rooms import AWARENESS, STEP1, SYNC, TEXT_NAME, parse_message, status_message
 
 logger = logging.getLogger(__name__)
@@ -53,10 +60,14 @@ EMPTY_UPDATE = b"\x00\x00"
 
 def session_is_current(session_key, user):
     """Whether the sign-in session the socket was opened with still stands: not signed out,
-    not idle past SESSION_COOKIE_AGE, not ended by "sign out everywhere" or a new password."""
+    not idle past SESSION_COOKIE_AGE, not ended by "sign out everywhere" or a new password, and
+    for a person with two-step sign-in on, one that has given its code."""
     data = import_module(settings.SESSION_ENGINE).SessionStore(session_key).load()
-    return data.get(SESSION_KEY) == str(user.pk) and constant_time_compare(
+    signed_in = data.get(SESSION_KEY) == str(user.pk) and constant_time_compare(
         data.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()
+    )
+    return signed_in and two_step_session_verified(
+        user=user, device_id=data.get(DEVICE_ID_SESSION_KEY)
     )
 
 
@@ -112,6 +123,7 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         self.section_id = kwargs["section_id"]
         self.replica = None
         self.attendance = None
+        self.closed = False
         self.rate = TokenBucket(RATE_BURST, RATE_PER_SECOND)
         await self.accept()
         if not await self.check_access():
@@ -164,8 +176,14 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         replica, self.replica = self.replica, None
         await hub.leave(replica.section_id)
 
+    async def close(self, code=None, reason=None):
+        """Close the socket and ignore whatever it still sends: frames already on their way
+        arrive after the close, and a client may not stop."""
+        self.closed = True
+        await super().close(code=code, reason=reason)
+
     async def receive(self, text_data=None, bytes_data=None):
-        if self.replica is None or not bytes_data:
+        if self.replica is None or self.closed or not bytes_data:
             return
         if not self.rate.allow():
             logger.info("Too many messages on section %s: asked to reconnect", self.section_id)
@@ -212,9 +230,7 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
             await self.refuse_too_long()
             return
         try:
-            await database_sync_to_async(live_update_append)(
-                section_id=self.section_id, author_id=self.membership.pk, update=update
-            )
+            await hub.store(self.section_id, self.membership.pk, update)
         except DatabaseError:
             # Not stored, so not applied: the browser keeps it and sends it again on reconnect.
             logger.exception("Could not store a live update on section %s", self.section_id)
@@ -235,7 +251,7 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
 
     async def room_message(self, event):
         update = event.get("update")
-        if update is not None and self.replica is not None:
-            self.replica.catch_up([update])  # from another process; a no-op for our own
+        if update is not None and self.replica is not None and event.get("process") != PROCESS:
+            self.replica.catch_up([update])  # from another process: this one has it already
         if event.get("sender") != self.channel_name:
             await self.send(bytes_data=event["message"])

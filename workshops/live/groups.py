@@ -6,6 +6,7 @@ every server process.
 """
 
 import logging
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -14,6 +15,11 @@ from redis.exceptions import RedisError
 from .rooms import status_message, update_message
 
 logger = logging.getLogger(__name__)
+
+
+# Names this server process in the updates it sends, so its own connections do not apply again
+# to its replica what it applied already.
+PROCESS = uuid.uuid4().hex
 
 
 def group_name(section_id):
@@ -72,6 +78,7 @@ async def broadcast_update(section_id, update, sender=None):
             "message": update_message(update),
             "update": update,
             "sender": sender,
+            "process": PROCESS,
         },
     )
 

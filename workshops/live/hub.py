@@ -16,7 +16,7 @@ from channels.db import database_sync_to_async
 from pycrdt import Doc, Text
 
 from workshops.selectors.sessions import live_document_updates
-from workshops.services.live import live_document_open, live_write_back
+from workshops.services.live import live_document_open, live_updates_append, live_write_back
 
 from .groups import broadcast_status, broadcast_update
 from .rooms import TEXT_NAME
@@ -67,6 +67,40 @@ class Replica:
 
 _rooms: dict[int, Replica] = {}
 _rooms_lock = asyncio.Lock()
+
+# Updates waiting to be stored, with the future each sender awaits, and the task storing them.
+_to_store: list[tuple[tuple[int, int, bytes], asyncio.Future]] = []
+_storing: asyncio.Task | None = None
+
+
+async def store(section_id, author_id, update):
+    """Store one update in the database; returns once it is stored (raises if it could not be).
+
+    Updates that arrive while a store is running go together in the next one: with many people
+    typing, one statement stores many updates, and alone, an update waits for nothing.
+    """
+    global _storing
+    stored = asyncio.get_running_loop().create_future()
+    _to_store.append(((section_id, author_id, update), stored))
+    if _storing is None or _storing.done():
+        _storing = asyncio.create_task(_store_waiting())
+    await stored
+
+
+async def _store_waiting():
+    while _to_store:
+        batch = _to_store[:]
+        del _to_store[:]
+        try:
+            await database_sync_to_async(live_updates_append)(
+                updates=[update for update, _stored in batch]
+            )
+        except Exception as error:
+            for _update, stored in batch:
+                stored.set_exception(error)
+        else:
+            for _update, stored in batch:
+                stored.set_result(None)
 
 
 def _open(section_id):

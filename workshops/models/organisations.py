@@ -26,6 +26,14 @@ class Organisation(models.Model):
         default=20,
         validators=[MaxValueValidator(50)],
     )
+    leads_need_two_step = models.BooleanField(
+        _("Leads must use two-step sign-in"),
+        default=False,
+        help_text=_(
+            "Each lead then signs in with a code from an app on their phone as well as their "
+            "password. A lead who has not set it up is asked to, next time they use coprod."
+        ),
+    )
     # Head of the contribution log's hash chain; its row is locked to serialise appends.
     log_head_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

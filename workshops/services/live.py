@@ -46,12 +46,16 @@ def live_document_open(*, section_id: int) -> None:
         )
 
 
-def live_update_append(*, section_id: int, author_id: int, update: bytes) -> None:
-    """Store one update a browser sent, before it is applied or passed on.
+def live_updates_append(*, updates: list[tuple[int, int, bytes]]) -> None:
+    """Store updates browsers sent, (section id, author's membership id, update) each, in one
+    statement, before any of them is applied or passed on.
 
-    Not a contribution yet: the words it holds are logged when a write-back saves them.
+    Not a contribution yet: the words they hold are logged when a write-back saves them.
     """
-    LiveUpdate.objects.create(section_id=section_id, author_id=author_id, update=update)
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(section_id=section_id, author_id=author_id, update=update)
+        for section_id, author_id, update in updates
+    )
 
 
 def _author_of_version(section: Section) -> int | None:

@@ -159,5 +159,5 @@ def member_sign_in_unlock(*, membership: Membership, actor: Membership) -> int:
     after the wait. Clears the account's failed tries (all addresses); returns how many."""
     require(actor, MANAGE_MEMBERS, membership)
     cleared = axes_reset(username=membership.user.email.lower())
-    contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)
+    contribution_record(actor=actor, action=Action.MEMBER_UNLOCK, target=membership)
     return cleared
