@@ -316,5 +316,7 @@ LOGGING = {
         "django.request": {"filters": ["refusal_without_traceback"]},
         # WeasyPrint reports each layout step at INFO; only its warnings are worth reading.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-axes tells of every sign-in and clean-up at INFO; its lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
