@@ -27,6 +27,7 @@ from workshops.forms.packs import PackRequestForm
 from workshops.forms.reviews import CommentForm, CompareForm, DecisionForm, ReviewRoundOpenForm
 from workshops.forms.sessions import ConfirmSessionTimeForm, SessionForm
 from workshops.forms.time import TimeEntryForm
+from workshops.forms.two_factor import AppCodeForm, CodeForm
 from workshops.models import (
     CoDesignSession,
     Comment,
@@ -45,6 +46,8 @@ from workshops.models import (
 ID_LOOKED_UP = "an id chosen from a list, looked up (refused if unknown) before anything is kept"
 FILTER = "a filter for the page; nothing is kept"
 STORED_AS = {
+    CodeForm: {"code": "a two-step code, checked against the person's devices; never kept"},
+    AppCodeForm: {"code": "a two-step code, checked against the key being set up; never kept"},
     SectionForm: {
         "based_on_version": "the version the person started from, compared with the current one",
     },
