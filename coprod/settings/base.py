@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from .env import channel_layer_settings, email_settings, env_bool, env_list, env_str
 
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp",
     # Two-step sign-in: codes from an authenticator app, and recovery codes.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -49,6 +52,8 @@ MIDDLEWARE = [
     # First, so every log line of a request, from any middleware, carries the request's id.
     "coprod.request_logging.request_id_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # Early, so every response gets the header, error pages and static files included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -276,6 +281,36 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): the browser runs and applies only the site's own files, so
+# markup that got into a page some other way can neither run script nor restyle the page. Nothing
+# inline is allowed: no <script> or <style> in a page, no style="" or onclick="" attributes, no
+# eval. Scripts may still set styles through the DOM (element.style), which CSP allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        # Anything not named below (frames, media, workers, manifests): this site only.
+        "default-src": [SELF],
+        # Script files from static/ only. htmx runs with allowEval off (base.html), so neither
+        # it nor anything else needs 'unsafe-eval'.
+        "script-src": [SELF],
+        # Stylesheets from static/, plus the one <style> element that the live editor
+        # (CodeMirror) writes into its page, which carries that request's nonce. A nonce is
+        # added to the header only on a page that uses it (request.csp_nonce).
+        "style-src": [SELF, NONCE],
+        # Bootstrap draws form controls' arrows and ticks with data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        # htmx requests and the live room's websocket, both to this host: in CSP Level 3
+        # browsers 'self' also matches ws: and wss: of the page's own host.
+        "connect-src": [SELF],
+        # No plugins, and no <base> that would send relative URLs elsewhere.
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        # Forms post to this site only.
+        "form-action": [SELF],
+        # No other site may put these pages in a frame (as X_FRAME_OPTIONS, for newer browsers).
+        "frame-ancestors": [NONE],
+    },
+}
 
 # A section body longer than this is refused with a form error (about 100,000 words).
 SECTION_BODY_MAX_CHARS = 600_000

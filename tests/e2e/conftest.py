@@ -6,8 +6,11 @@ channel layer (every browser talks to that one process). The tests are transacti
 they create is committed and daphne sees it; the tables are emptied after each test.
 
 Each test opens its own chromium through ``run_in_browser`` (Playwright's async API inside
-``asyncio.run``), so several people can type at the same moment. The ORM is used only outside
-the browser code: Django refuses database calls from a thread with a running event loop.
+``asyncio.run``), so several people can type at the same moment. The site's
+Content-Security-Policy is enforced in every browser context, and a test whose pages report
+anything it refused fails (pages.CspWatch); only an accessibility test injecting axe-core may
+bypass it, in a context of its own. The ORM is used only outside the browser code: Django
+refuses database calls from a thread with a running event loop.
 
 Chromium or Playwright missing is a failure with a plain message, never a skip.
 """
@@ -29,7 +32,7 @@ from django.db import connection
 
 from tests.helpers import database_url, free_port, stop_process
 
-from .pages import WAIT_SECONDS
+from .pages import WAIT_SECONDS, CspViolation, CspWatch, CspWatchedBrowser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -170,25 +173,40 @@ def chromium_path():
 @pytest.fixture
 def run_in_browser(chromium_path, asgi_server):
     """``run_in_browser(scenario)`` runs ``await scenario(browser)`` in a fresh headless
-    chromium and returns what it returns. On failure the daphne log is added to the error."""
+    chromium and returns what it returns. Every context made from ``browser`` is watched for
+    Content-Security-Policy violations: if any page reported one, the run fails with
+    ``pages.CspViolation`` (listing them), even when the scenario itself passed. On failure the
+    daphne log is added to the error."""
 
     def run(scenario):
         from playwright.async_api import async_playwright
+
+        watch = CspWatch()
 
         async def main():
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True
                 )
+                watched = CspWatchedBrowser(browser, watch)
                 try:
-                    return await scenario(browser)
+                    return await scenario(watched)
                 finally:
+                    await watched.flush()
                     await browser.close()
 
         try:
-            return asyncio.run(main())
+            result = asyncio.run(main())
         except Exception as error:
+            if watch.violations:
+                error.add_note(str(CspViolation(watch.violations)))
             error.add_note(f"daphne log (last lines):\n{asgi_server.log_tail()}")
             raise
+        try:
+            watch.check()
+        except AssertionError as error:
+            error.add_note(f"daphne log (last lines):\n{asgi_server.log_tail()}")
+            raise
+        return result
 
     return run

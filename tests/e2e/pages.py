@@ -35,6 +35,132 @@ _LIVE_READY = """() => {
 }"""
 
 
+# --- The Content-Security-Policy, enforced ------------------------------------------------------
+# Every browser context of the browser tests (conftest.run_in_browser) is watched: a test fails
+# when a page reports anything the site's Content-Security-Policy refused.
+
+# How chromium words a refusal on the console ("Refused to apply inline style because it violates
+# the following Content Security Policy directive: …"), and the page's own report of one below.
+CSP_VIOLATION_WORDS = (
+    "refused to",
+    "content security policy",
+    "content-security-policy",
+    "securitypolicyviolation",
+)
+
+# Runs in every page before its own scripts (an init script, which the policy does not govern):
+# each securitypolicyviolation event is also written to the console, in case the browser's own
+# message for it is worded otherwise.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(
+    `securitypolicyviolation: ${event.effectiveDirective} refused ` +
+      `${event.blockedURI || "(inline)"} at ${event.sourceFile || event.documentURI}:` +
+      `${event.lineNumber} (${event.sample || "no sample"})`
+  );
+}, true);
+"""
+# The longest a context's closing waits for its pages' last console messages.
+_FLUSH_SECONDS = 2
+
+
+def is_csp_violation(text):
+    lowered = text.lower()
+    return any(words in lowered for words in CSP_VIOLATION_WORDS)
+
+
+class CspViolation(AssertionError):
+    """A browser test's pages reported something the Content-Security-Policy refused."""
+
+    def __init__(self, violations):
+        self.violations = list(violations)
+        super().__init__(
+            "The Content-Security-Policy refused something on a page:\n"
+            + "\n".join(f"  {violation}" for violation in self.violations)
+        )
+
+
+class CspWatch:
+    """Collects every Content-Security-Policy violation the watched contexts' pages report, from
+    the console and from uncaught errors (a refused eval throws)."""
+
+    def __init__(self):
+        self.violations = []
+
+    async def watch(self, context):
+        await context.add_init_script(script=_REPORT_VIOLATIONS)
+        context.on("console", self._on_console)
+        context.on("weberror", self._on_error)
+        close = context.close
+
+        async def close_after_flush(**options):
+            await _flush_console(context)
+            await close(**options)
+
+        # A message sent just before the test closes its context still reaches the watch.
+        context.close = close_after_flush
+
+    def _on_console(self, message):
+        if is_csp_violation(message.text):
+            where = message.page.url if message.page else "(no page)"
+            self.violations.append(f"{where}: console {message.type}: {message.text}")
+
+    def _on_error(self, web_error):
+        text = str(web_error.error)
+        if is_csp_violation(text):
+            where = web_error.page.url if web_error.page else "(no page)"
+            self.violations.append(f"{where}: uncaught error: {text}")
+
+    def check(self):
+        if self.violations:
+            raise CspViolation(self.violations)
+
+
+async def _flush_console(context):
+    """One round trip to each open page: the console messages it sent before are in by then."""
+    for page in list(context.pages):
+        if page.is_closed():
+            continue
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(page.evaluate("() => 0"), _FLUSH_SECONDS)
+
+
+class CspWatchedBrowser:
+    """A Playwright browser whose every new context is watched by ``watch``. Bypassing the
+    policy is refused, except through ``new_context_bypassing_csp``: only for an accessibility
+    test that injects axe-core, in a context of its own."""
+
+    def __init__(self, browser, watch):
+        self._browser = browser
+        self._watch = watch
+
+    async def new_context(self, **options):
+        if options.get("bypass_csp"):
+            raise AssertionError(
+                "Browser tests run with the Content-Security-Policy enforced; only an "
+                "accessibility test injecting axe-core may bypass it (new_context_bypassing_csp)."
+            )
+        context = await self._browser.new_context(**options)
+        await self._watch.watch(context)
+        return context
+
+    async def new_page(self, **options):
+        """A page in a watched context of its own (closed with the browser)."""
+        context = await self.new_context(**options)
+        return await context.new_page()
+
+    async def new_context_bypassing_csp(self, **options):
+        """For an accessibility test that injects axe-core (an inline script) only."""
+        return await self._browser.new_context(**options, bypass_csp=True)
+
+    async def flush(self):
+        for context in self._browser.contexts:
+            await _flush_console(context)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 async def sign_in(browser, base_url, email, password=PASSWORD):
     """A new browser context, signed in by posting the login page's form; (context, page)."""
     context = await browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})

@@ -11,14 +11,26 @@
 // lib0 varuint length and a UTF-8 JSON payload) to say what it did: {"event": "saved"},
 // {"event": "read_only"} and {"event": "too_long", "limit": N}. The status line says them in
 // plain words.
+//
+// The page's Content-Security-Policy allows no inline styles: CodeMirror's own <style> element
+// carries the page's nonce (the nonce of the <script> that loads this bundle), and other people's
+// cursors are coloured with classes (see remoteCursors below), never with style attributes.
 
 import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import { removeAwarenessStates } from "y-protocols/awareness";
-import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
-import { Compartment, EditorState, Prec } from "@codemirror/state";
-import { EditorView, drawSelection, highlightSpecialChars, keymap } from "@codemirror/view";
+import { yCollab, yRemoteSelectionsTheme, yUndoManagerKeymap } from "y-codemirror.next";
+import { Annotation, Compartment, EditorState, Prec } from "@codemirror/state";
+import {
+  Decoration,
+  EditorView,
+  ViewPlugin,
+  WidgetType,
+  drawSelection,
+  highlightSpecialChars,
+  keymap,
+} from "@codemirror/view";
 import { defaultKeymap } from "@codemirror/commands";
 import { LanguageSupport, defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { commonmarkLanguage, markdownKeymap } from "@codemirror/lang-markdown";
@@ -72,6 +84,16 @@ const HEX_COLOUR_LIGHT = /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/;
 // Perspective keys as the server names them, in the words a cursor label shows.
 const PERSPECTIVE_WORDS = { family_carer: "family carer", professional: "professional" };
 
+// Other people's cursors and selections get one of these classes, by their perspective; the
+// colours are in static/css/coprod.css, beside the perspective badges.
+const PEER_CLASSES = { family_carer: "cm-peer-family_carer", professional: "cm-peer-professional" };
+const OTHER_PEER_CLASS = "cm-peer-other";
+
+// The Content-Security-Policy nonce of the <script> element that loaded this bundle, for the
+// <style> element CodeMirror writes. Only readable while the bundle itself first runs.
+const SCRIPT_NONCE =
+  (typeof document !== "undefined" && document.currentScript && document.currentScript.nonce) || "";
+
 const instances = [];
 
 function perspectiveWords(perspective) {
@@ -110,8 +132,8 @@ function splitRoomUrl(wsUrl) {
   return { serverUrl: `${url.protocol}//${url.host}${path.slice(0, cut)}`, roomname, params };
 }
 
-// Remote peers choose their own awareness state and the cursor widget puts `color` into a style
-// attribute, so only plain hex colours are let through. Runs before the cursor plugin reads them.
+// Remote peers choose their own awareness state, so only plain hex colours, a known perspective and
+// a short name are let through. Runs before the cursor plugin reads them.
 function sanitiseRemoteUsers(awareness) {
   awareness.on("change", ({ added, updated }) => {
     const states = awareness.getStates();
@@ -124,6 +146,7 @@ function sanitiseRemoteUsers(awareness) {
         ? user.colorLight
         : `${user.color}33`;
       user.name = typeof user.name === "string" && user.name ? user.name.slice(0, 80) : "Someone";
+      if (!Object.prototype.hasOwnProperty.call(PEER_CLASSES, user.perspective)) user.perspective = "";
     }
   });
 }
@@ -138,6 +161,135 @@ function answerNewcomers(awareness) {
     const own = awareness.getLocalState();
     if (newcomers.length > 0 && own !== null) awareness.setLocalState({ ...own });
   });
+}
+
+// --- Other people's cursors ---------------------------------------------------------------------
+// As y-codemirror.next's own remote selections (y-remote-selections.js, MIT), whose look
+// (yRemoteSelectionsTheme) and class names this keeps, but coloured with a class per perspective:
+// its cursor widget sets a style attribute, which the Content-Security-Policy refuses. Like it,
+// this also tells the others where our own cursor is.
+
+const remoteCursorsChanged = Annotation.define();
+
+function peerClass(user) {
+  return (user && PEER_CLASSES[user.perspective]) || OTHER_PEER_CLASS;
+}
+
+class RemoteCaret extends WidgetType {
+  constructor(peer, name) {
+    super();
+    this.peer = peer;
+    this.name = name;
+  }
+
+  toDOM() {
+    const caret = document.createElement("span");
+    caret.className = `cm-ySelectionCaret ${this.peer}`;
+    const dot = document.createElement("div");
+    dot.className = "cm-ySelectionCaretDot";
+    const info = document.createElement("div");
+    info.className = "cm-ySelectionInfo";
+    info.textContent = this.name;
+    // Word joiners keep the caret from breaking the line it sits in.
+    caret.append("\u2060", dot, "\u2060", info, "\u2060");
+    return caret;
+  }
+
+  eq(other) {
+    return other.peer === this.peer && other.name === this.name;
+  }
+
+  get estimatedHeight() {
+    return -1;
+  }
+
+  ignoreEvent() {
+    return true;
+  }
+}
+
+// Our own selection, as Yjs positions that stay put while others edit, for the others to draw.
+function shareOwnCursor(update, ytext, awareness) {
+  const own = awareness.getLocalState();
+  if (own === null) return;
+  const focused = update.view.hasFocus && update.view.dom.ownerDocument.hasFocus();
+  if (!focused) return; // the others keep seeing where we were
+  const { anchor, head } = update.state.selection.main;
+  const yAnchor = Y.createRelativePositionFromTypeIndex(ytext, anchor);
+  const yHead = Y.createRelativePositionFromTypeIndex(ytext, head);
+  const cursor = own.cursor;
+  if (
+    cursor == null ||
+    !Y.compareRelativePositions(Y.createRelativePositionFromJSON(cursor.anchor), yAnchor) ||
+    !Y.compareRelativePositions(Y.createRelativePositionFromJSON(cursor.head), yHead)
+  ) {
+    awareness.setLocalStateField("cursor", { anchor: yAnchor, head: yHead });
+  }
+}
+
+function peerDecorations(doc, ytext, awareness) {
+  const decorations = [];
+  const clamp = (index) => Math.max(0, Math.min(index, doc.length));
+  awareness.getStates().forEach((state, clientId) => {
+    if (clientId === awareness.clientID) return;
+    const cursor = state.cursor;
+    if (cursor == null || cursor.anchor == null || cursor.head == null) return;
+    const anchor = Y.createAbsolutePositionFromRelativePosition(cursor.anchor, ytext.doc);
+    const head = Y.createAbsolutePositionFromRelativePosition(cursor.head, ytext.doc);
+    if (anchor == null || head == null || anchor.type !== ytext || head.type !== ytext) return;
+    const peer = peerClass(state.user);
+    const name = (state.user && state.user.name) || "Someone";
+    const start = clamp(Math.min(anchor.index, head.index));
+    const end = clamp(Math.max(anchor.index, head.index));
+    const startLine = doc.lineAt(start);
+    const endLine = doc.lineAt(end);
+    const mark = Decoration.mark({ class: `cm-ySelection ${peer}` });
+    if (startLine.number === endLine.number) {
+      if (end > start) decorations.push(mark.range(start, end));
+    } else {
+      if (startLine.to > start) decorations.push(mark.range(start, startLine.to));
+      if (end > endLine.from) decorations.push(mark.range(endLine.from, end));
+      const line = Decoration.line({ class: `cm-yLineSelection ${peer}` });
+      for (let number = startLine.number + 1; number < endLine.number; number += 1) {
+        decorations.push(line.range(doc.line(number).from));
+      }
+    }
+    const caret = Decoration.widget({
+      // Our own cursor is drawn outside their selection.
+      side: head.index - anchor.index > 0 ? -1 : 1,
+      widget: new RemoteCaret(peer, name),
+    });
+    decorations.push(caret.range(clamp(head.index)));
+  });
+  return Decoration.set(decorations, true);
+}
+
+function remoteCursors(ytext, awareness) {
+  const plugin = ViewPlugin.fromClass(
+    class {
+      constructor(view) {
+        this.decorations = Decoration.none;
+        this.onChange = ({ added, updated, removed }) => {
+          const changed = added.concat(updated, removed);
+          if (changed.some((clientId) => clientId !== awareness.clientID)) {
+            view.dispatch({ annotations: remoteCursorsChanged.of(true) });
+          }
+        };
+        awareness.on("change", this.onChange);
+      }
+
+      update(update) {
+        shareOwnCursor(update, ytext, awareness);
+        this.decorations = peerDecorations(update.state.doc, ytext, awareness);
+      }
+
+      destroy() {
+        awareness.off("change", this.onChange);
+      }
+    },
+    { decorations: (value) => value.decorations }
+  );
+  return [yRemoteSelectionsTheme, plugin];
 }
 
 // The container draws the border (see static/css/coprod.css); this only adds what CodeMirror lacks.
@@ -157,13 +309,17 @@ const editorTheme = EditorView.theme({
  * @param {HTMLTextAreaElement} [options.textarea] the page's plain textarea (works without JS)
  * @param {string} options.wsUrl full ws:// or wss:// URL of the room
  * @param {boolean} [options.readOnly] observers: see the text and cursors, cannot type
- * @param {{name: string, colour?: string, perspective?: string}} [options.user]
+ * @param {{name: string, colour?: string, perspective?: string}} [options.user] the others see
+ *   this person's cursor labelled with the name and perspective, in the perspective's colour (a
+ *   class); `colour` goes out as the Yjs awareness colour
  * @param {HTMLElement} [options.statusElement] shows the connection state in plain words
  * @param {function(object): void} [options.onSynced] called once, after the first sync
  * @param {function(object): void} [options.onServerEvent] called with each status message the
  *   server sends (the parsed JSON, e.g. {event: "saved", version: 7})
  * @param {HTMLElement[]} [options.plainOnly] shown only while the plain textarea is (its Save button)
  * @param {object} [options.messages] replaces some of the status texts
+ * @param {string} [options.nonce] Content-Security-Policy nonce for CodeMirror's <style> element;
+ *   by default the nonce of the <script> element that loaded this bundle
  * @param {function} [options.WebSocketPolyfill] for tests only
  */
 function mount(options) {
@@ -171,6 +327,7 @@ function mount(options) {
   const plainOnly = (options.plainOnly || []).filter(Boolean);
   let readOnly = Boolean(options.readOnly);
   const user = options.user || {};
+  const nonce = typeof options.nonce === "string" ? options.nonce : SCRIPT_NONCE;
   const messages = { ...MESSAGES, ...(options.messages || {}) };
   if (!container) throw new Error("coprodLive: options.container is required");
   if (!wsUrl) throw new Error("coprodLive: options.wsUrl is required");
@@ -238,8 +395,11 @@ function mount(options) {
         EditorView.lineWrapping,
         EditorView.contentAttributes.of(contentAttributes),
         editorTheme,
+        nonce ? EditorView.cspNonce.of(nonce) : [],
         editable.of(editableWhen(false)),
-        yCollab(ytext, provider.awareness, { undoManager }),
+        // Without the awareness: its cursors are drawn by remoteCursors instead.
+        yCollab(ytext, null, { undoManager }),
+        remoteCursors(ytext, provider.awareness),
       ],
     }),
   });
