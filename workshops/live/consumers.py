@@ -12,6 +12,7 @@ An update from a writer is checked (size, rate, the section's length limit), sto
 database, and only then applied and passed on: an edit counts once it is stored.
 """
 
+import asyncio
 import logging
 import time
 from importlib import import_module
@@ -49,6 +50,9 @@ TOO_LONG = 4413  # the change would pass the section's length limit: the browser
 TRY_AGAIN_LATER = 1013  # too many messages: the browser reconnects after a pause and resyncs
 
 ACCESS_RECHECK_SECONDS = 2
+# A socket that sends nothing is checked this often too, so one whose sign-in session ended by
+# itself (the idle timeout) does not stay open.
+ACCESS_IDLE_CHECK_SECONDS = 60
 # An update holds at most its own size in new characters, at up to 4 bytes each in UTF-8.
 MAX_MESSAGE_BYTES = settings.SECTION_BODY_MAX_CHARS * 4 + 64 * 1024
 # Per connection: a burst of this many messages, refilled at RATE_PER_SECOND. Typing fast with
@@ -134,7 +138,15 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         self.replica = await hub.join(self.section_id)
         for group in self.groups_joined():
             await self.channel_layer.group_add(group, self.channel_name)
+        self.idle_checks = asyncio.create_task(self.check_now_and_then())
         await self.send(bytes_data=create_sync_message(self.replica.doc))
+
+    async def check_now_and_then(self):
+        """Ask this consumer, through its own channel (so the check runs between its other
+        messages), to check its access again every ACCESS_IDLE_CHECK_SECONDS."""
+        while True:
+            await asyncio.sleep(ACCESS_IDLE_CHECK_SECONDS)
+            await self.channel_layer.send(self.channel_name, {"type": "access.changed"})
 
     def groups_joined(self):
         return [
@@ -167,6 +179,8 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         return True
 
     async def disconnect(self, code):
+        if getattr(self, "idle_checks", None) is not None:
+            self.idle_checks.cancel()
         if self.attendance is not None:
             await database_sync_to_async(attendance_leave)(attendance_id=self.attendance.pk)
         if self.replica is None:
