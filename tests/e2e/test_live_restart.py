@@ -10,23 +10,18 @@ must end up in the section exactly once, and no saved version may hold any of it
 """
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.error
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from tests.factories import SectionFactory
-from tests.helpers import database_url, free_port, stop_process
+from tests.helpers import database_url, free_port
+from tests.live.servers import DaphneServer
 from workshops.models import Section, SectionRevision
 from workshops.services.sessions import session_create
 
-from .conftest import REPO_ROOT, SERVER_START_SECONDS, LiveServer
 from .pages import WAIT_MS, WAIT_SECONDS, close_all, live_text, open_live, sign_in, type_at_line_end
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -46,90 +41,18 @@ AFTER_RESTART = "We write this together."
 STORED_SECONDS = 1.5
 
 
-class RestartableServer:
-    """A daphne serving tests/e2e/asgi.py on one fixed port, which the test can kill and start."""
-
-    def __init__(self, log_dir):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_dir = log_dir
-        self.starts = 0
-        self.process = None
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "coprod.settings.test",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-        }
-        # The in-memory channel layer, and tasks run in-process: nothing shared with other runs.
-        for name in ("REDIS_URL", "CELERY_BROKER_URL", "DEBUG"):
-            self.env.pop(name, None)
-
-    @property
-    def live(self):
-        """The LiveServer helpers of tests/e2e/conftest.py for the process running now."""
-        return LiveServer(url=self.url, process=self.process, log_path=self.log_path)
-
-    @property
-    def log_path(self):
-        return self.log_dir / f"daphne-{self.starts}.log"
-
-    def log_tail(self, lines=40):
-        return "\n\n".join(
-            f"daphne start {start}:\n"
-            + LiveServer(self.url, None, self.log_dir / f"daphne-{start}.log").log_tail(lines)
-            for start in range(1, self.starts + 1)
-        )
-
-    def start(self):
-        """Start daphne and wait until it answers."""
-        self.starts += 1
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "tests.e2e.asgi:application",
-                ],
-                cwd=REPO_ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            if self.process.poll() is not None:
-                raise AssertionError(f"daphne stopped while starting:\n{self.log_tail()}")
-            try:
-                self.live.get_json("/__e2e__/live-rooms")
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"daphne did not answer in {SERVER_START_SECONDS} s:\n{self.log_tail()}"
-                    ) from None
-                time.sleep(0.1)
-
-    def kill(self):
-        """SIGKILL: no write-back, no goodbye to the browsers."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            stop_process(self.process)
-
-
 @pytest.fixture
 def own_server(e2e_db, tmp_path):
-    server = RestartableServer(tmp_path)
+    """A daphne of this test's own, on one fixed port, with the tests' settings (their password
+    hasher, the in-memory channel layer, tasks run in-process): nothing shared with other runs."""
+    server = DaphneServer(
+        name="daphne",
+        port=free_port(),
+        database_url=database_url(connection.settings_dict),
+        redis_url="",
+        log_path=tmp_path / "daphne.log",
+        settings_module="coprod.settings.test",
+    )
     server.start()
     try:
         yield server
@@ -193,7 +116,7 @@ def test_live_room_keeps_every_word_once_when_its_server_is_killed_and_restarted
         while AFTER_RESTART not in Section.objects.get(pk=section.pk).body:
             assert time.monotonic() < deadline, "The room did not write back after the restart"
             time.sleep(0.1)
-        own_server.live.wait_for_rooms_closed()
+        own_server.wait_for_rooms_closed()
     except Exception as error:
         error.add_note(f"the test's own daphne:\n{own_server.log_tail()}")
         raise

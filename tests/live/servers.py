@@ -111,6 +111,8 @@ class DaphneServer:
     database_url: str
     redis_url: str
     log_path: Path
+    # The base settings by default, not the tests' (those force the in-memory channel layer).
+    settings_module: str = "coprod.settings.base"
     process: subprocess.Popen | None = None
     starts: int = 0
 
@@ -124,8 +126,7 @@ class DaphneServer:
     def _environment(self):
         env = {
             **os.environ,
-            # The base settings, not the tests' (those force the in-memory channel layer).
-            "DJANGO_SETTINGS_MODULE": "coprod.settings.base",
+            "DJANGO_SETTINGS_MODULE": self.settings_module,
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             # Set but empty: tasks run in-process, nothing is queued on the test's Redis.
