@@ -5,6 +5,7 @@ are real. Section authors are named by email so that the seed can write each sec
 services as that person, and the contribution log shows who wrote what.
 """
 
+import os
 from textwrap import dedent
 
 from workshops.enums import (
@@ -18,7 +19,8 @@ from workshops.enums import (
 )
 
 DEMO_PASSWORD = "coprod-demo-2026"
-DEMO_URL = "http://127.0.0.1:8000/"
+# scripts/run-demo serves the demo on PORT (8000 by default).
+DEMO_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/"
 
 RIVERSIDE = "Riverside Children's Learning Disability Service"
 HILLSIDE = "Hillside Family Carers Charity"
