@@ -56,14 +56,29 @@ def email_settings(url):
 
 def channel_layer_settings(redis_url):
     """The live rooms' channel layer: in memory within one process, or Redis across several."""
+    # Room for a burst of typing waiting for one connection (100 by default: a busy room passed
+    # it, and the layer drops what does not fit without a word).
+    capacity = 1000
     if not redis_url:
-        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        return {
+            "default": {
+                "BACKEND": "channels.layers.InMemoryChannelLayer",
+                "CONFIG": {"capacity": capacity},
+            }
+        }
     return {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # No read timeout: the layer itself waits up to 5 s for each connection's next
-            # message, and redis-py's default 5 s timeout would end first, killing the socket
-            # of anyone alone in a quiet room.
-            "CONFIG": {"hosts": [{"address": redis_url, "socket_timeout": None}]},
+            "CONFIG": {
+                # No read timeout: the layer itself waits up to 5 s for each connection's next
+                # message, and redis-py's default 5 s timeout would end first, killing the socket
+                # of anyone alone in a quiet room.
+                "hosts": [{"address": redis_url, "socket_timeout": None}],
+                "capacity": capacity,
+                # A connection of a process that was killed stays in its room's group until
+                # this long after it last joined; live connections join again every minute
+                # (consumers.py), so it can be short.
+                "group_expiry": 300,
+            },
         }
     }

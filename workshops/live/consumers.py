@@ -142,10 +142,14 @@ class LiveSectionConsumer(AsyncWebsocketConsumer):
         await self.send(bytes_data=create_sync_message(self.replica.doc))
 
     async def check_now_and_then(self):
-        """Ask this consumer, through its own channel (so the check runs between its other
-        messages), to check its access again every ACCESS_IDLE_CHECK_SECONDS."""
+        """Every ACCESS_IDLE_CHECK_SECONDS: join the groups again (a group forgets a connection
+        that has not joined for a while, which is how a killed process's ones leave it), and ask
+        this consumer, through its own channel so that the check runs between its other
+        messages, to check its access again."""
         while True:
             await asyncio.sleep(ACCESS_IDLE_CHECK_SECONDS)
+            for group in self.groups_joined():
+                await self.channel_layer.group_add(group, self.channel_name)
             await self.channel_layer.send(self.channel_name, {"type": "access.changed"})
 
     def groups_joined(self):

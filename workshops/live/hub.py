@@ -97,10 +97,12 @@ async def _store_waiting():
             )
         except Exception as error:
             for _update, stored in batch:
-                stored.set_exception(error)
+                if not stored.done():  # its sender may have gone (cancelled) meanwhile
+                    stored.set_exception(error)
         else:
             for _update, stored in batch:
-                stored.set_result(None)
+                if not stored.done():
+                    stored.set_result(None)
 
 
 def _open(section_id):
