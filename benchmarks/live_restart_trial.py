@@ -249,6 +249,8 @@ def leftovers(stack, ports):
             pgid = os.getpgid(int(entry.name))
         except (OSError, ProcessLookupError):
             continue
+        if not cmdline:  # exited, not yet reaped by its parent (a zombie has no command line)
+            continue
         if pgid == stack.pgid or any(needle in cmdline for needle in needles):
             found.append(f"{entry.name}: {cmdline[:160]}")
     return found
