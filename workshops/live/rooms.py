@@ -164,12 +164,6 @@ def initial_state(text: str) -> bytes:
     return doc.get_update()
 
 
-def text_of(state: bytes) -> str:
-    doc = Doc()
-    doc.apply_update(state)
-    return str(doc.get(TEXT_NAME, type=Text))
-
-
 def parse_message(message: bytes):
     """(message type, sync sub-type or None, payload) of a y-websocket frame."""
     kind = message[0]
