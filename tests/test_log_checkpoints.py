@@ -17,6 +17,7 @@ from workshops.checkpoints import checkpoint_make, checkpoint_problems
 from workshops.contribution_log import chains_verify
 from workshops.db_roles import app_role_grant
 from workshops.models import ContributionEntry, Organisation
+from workshops.services.content import module_create
 
 TABLE = ContributionEntry._meta.db_table
 
@@ -66,9 +67,11 @@ def test_checkpoint_catches_a_log_rechained_by_the_table_owner(world, tmp_path):
 @pytest.mark.postgres
 def test_checkpoint_still_matches_a_log_that_only_grew(world, other_world):
     checkpoint = checkpoint_make(Organisation.objects.order_by("pk"))
-    from tests.factories import ModuleFactory
+    entries_before = ContributionEntry.objects.count()
 
-    ModuleFactory(workshop=world.workshop)  # through no service: just to be sure nothing moved
+    module_create(workshop=world.workshop, title="Triggers", actor=world.co_trainer)
+
+    assert ContributionEntry.objects.count() == entries_before + 1
     assert checkpoint_problems(checkpoint) == []
 
 

@@ -1,7 +1,15 @@
-"""Request bodies over the size limit answered with a page in plain words, not a bare 400."""
+"""Request bodies over the size limit answered with a page in plain words, not a bare 400; and
+sign-in sessions that still owe a two-step code kept on that page."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.shortcuts import redirect
+from django.urls import reverse
 
+from workshops.selectors import two_factor as two_factor_selectors
+from workshops.selectors.two_factor import SET_UP, VERIFY
 from workshops.views.errors import request_too_big
 
 
@@ -25,3 +33,30 @@ class RequestTooBigMiddleware:
             except RequestDataTooBig:
                 return request_too_big(request)
         return self.get_response(request)
+
+
+class TwoStepMiddleware:
+    """After OTPMiddleware: a signed-in person whose session has given no code is sent to the
+    code page if they have two-step sign-in on, or to set it up if an organisation requires it
+    of them as a lead. Signing out and static files stay open to them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated or user.is_verified() or self._always_open(request.path):
+            return self.get_response(request)
+        needed = two_factor_selectors.two_step_needed(user=user)
+        if needed == VERIFY and request.path != reverse("two_factor_verify"):
+            url = reverse("two_factor_verify")
+            if request.method == "GET":
+                url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+            return redirect(url)
+        if needed == SET_UP and request.path != reverse("two_factor_setup"):
+            return redirect("two_factor_setup")
+        return self.get_response(request)
+
+    @staticmethod
+    def _always_open(path: str) -> bool:
+        return path.startswith(f"/{settings.STATIC_URL.lstrip('/')}") or path == reverse("logout")

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     # Knows whether this session has given a two-step code (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
     # Sends a signed-in person who still owes a two-step code, or must set it up, to that page.
-    "workshops.views.two_factor.TwoStepMiddleware",
+    "workshops.middleware.TwoStepMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so its page has the person, their messages and their language; it still runs before

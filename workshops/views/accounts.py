@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
@@ -22,8 +21,6 @@ from workshops.throttle import address_key, email_key, throttle_allows, too_many
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for a reset link. Answers the same for every address, account or not: the lookup
     and the email are a background job (``password_reset_request``)."""
-
-    form_class = PasswordResetForm
 
     def post(self, request, *args, **kwargs):
         email = request.POST.get("email", "").strip().lower()

@@ -1,12 +1,12 @@
 """Two-step sign-in: turning it on with an authenticator app, the code page after the password,
 recovery codes, turning it off, and the rule a lead sets for the organisation's leads.
 
-``TwoStepMiddleware`` keeps a signed-in person who owes a code (or must set two-step sign-in up)
-on that page until they have done it: nothing else answers them, the admin included.
+``workshops.middleware.TwoStepMiddleware`` keeps a signed-in person who owes a code (or must set
+two-step sign-in up) on that page until they have done it: nothing else answers them, the admin
+included.
 """
 
 import time
-from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -29,7 +29,7 @@ from django_otp.util import random_hex
 from workshops.forms.two_factor import AppCodeForm, CodeForm, TwoStepRuleForm
 from workshops.rules import MANAGE_MEMBERS
 from workshops.selectors import two_factor as two_factor_selectors
-from workshops.selectors.two_factor import SET_UP, VERIFY
+from workshops.selectors.two_factor import VERIFY
 from workshops.services import two_factor as two_factor_services
 from workshops.throttle import throttle_allows, too_many_tries
 
@@ -84,33 +84,6 @@ def _qr_svg(config_url: str) -> str:
         title=_("QR code for your authenticator app"),
     )
     return mark_safe(svg)  # noqa: S308 (segno's own markup; the address is escaped by segno)
-
-
-class TwoStepMiddleware:
-    """After OTPMiddleware: a signed-in person whose session has given no code is sent to the
-    code page if they have two-step sign-in on, or to set it up if an organisation requires it
-    of them as a lead. Signing out and static files stay open to them."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = request.user
-        if not user.is_authenticated or user.is_verified() or self._always_open(request.path):
-            return self.get_response(request)
-        needed = two_factor_selectors.two_step_needed(user=user)
-        if needed == VERIFY and request.path != reverse("two_factor_verify"):
-            url = reverse("two_factor_verify")
-            if request.method == "GET":
-                url = f"{url}?{urlencode({'next': request.get_full_path()})}"
-            return redirect(url)
-        if needed == SET_UP and request.path != reverse("two_factor_setup"):
-            return redirect("two_factor_setup")
-        return self.get_response(request)
-
-    @staticmethod
-    def _always_open(path: str) -> bool:
-        return path.startswith(f"/{settings.STATIC_URL.lstrip('/')}") or path == reverse("logout")
 
 
 class CodeFormView(LoginRequiredMixin, FormView):
