@@ -118,6 +118,12 @@ class PackKind(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator pack")
 
 
+class PrintSize(models.TextChoices):
+    STANDARD = "standard", _("Standard print")
+    # UKAAF large print: 18 pt body text and the clear-print rules (static/packs/pack-large.css).
+    LARGE = "large", _("Large print")
+
+
 class PackState(models.TextChoices):
     QUEUED = "queued", _("Waiting to start")
     RENDERING = "rendering", _("Being made")

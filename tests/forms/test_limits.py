@@ -80,7 +80,11 @@ STORED_AS = {
         "password2": "the password typed again, compared with the first",
     },
     NotificationPreferenceForm: {"email_notifications": (User, "email_notifications")},
-    PackRequestForm: {"kind": (Pack, "kind"), "module": ID_LOOKED_UP},
+    PackRequestForm: {
+        "kind": (Pack, "kind"),
+        "module": ID_LOOKED_UP,
+        "print_size": (Pack, "print_size"),
+    },
     CompareForm: {"old": "a version to show; nothing is kept", "new": "a version to show"},
     ReviewRoundOpenForm: {
         "reviewers": ID_LOOKED_UP,

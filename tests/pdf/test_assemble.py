@@ -7,12 +7,21 @@ section body of the ``team`` fixture (tests.helpers.make_pack_team) carries one 
 word, so the tests can find where (and whether) it was printed.
 """
 
+from collections import Counter
+from pathlib import Path
+
+import tinycss2
+from django.conf import settings
 from pypdf import PdfReader
 
 from tests.helpers import pdf_text, positions, stamp_date
-from workshops.enums import PackKind, PackState
+from workshops.enums import PackKind, PackState, PrintSize
+from workshops.pdf.assemble import CHECK_CODE_LENGTH, pack_contents, pack_html, pack_material
 from workshops.services import content as content_services
+from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services
+
+PACKS_STATIC = Path(settings.BASE_DIR) / "static" / "packs"
 
 
 def test_attendee_pack_prints_sections_in_order_then_trainers_credits_and_notes(team, request_pack):
@@ -206,3 +215,164 @@ def test_module_handout_pdf_title_names_the_module(team, request_pack):
 
     metadata = PdfReader(str(pack.path)).metadata
     assert metadata.title == "Everyday routines — Attendee handout for one module"
+
+
+# Content hashes: only in the facilitator pack's appendix
+
+
+def _html(team, kind, print_size=PrintSize.STANDARD):
+    contents = pack_contents(workshop=team.workshop)
+    return pack_html(
+        pack_material(workshop=team.workshop, kind=kind, contents=contents, print_size=print_size)
+    )
+
+
+def _hashes(team):
+    return [m.agreed_version.content_hash for m in (team.understanding, team.routines)]
+
+
+def test_attendee_pack_html_holds_no_content_hash(team):
+    html = _html(team, PackKind.ATTENDEE)
+
+    for content_hash in _hashes(team):
+        assert content_hash[:CHECK_CODE_LENGTH] not in html
+    assert "How this pack was agreed" not in html
+    assert "Check code" not in html
+
+
+def test_facilitator_pack_html_appendix_lists_each_modules_version_sign_off_and_check_code(team):
+    html = _html(team, PackKind.FACILITATOR)
+
+    appendix = html[html.index('<section class="agreement" id="agreement">') :]
+    assert html.index('id="notes"') < html.index('id="agreement"')  # at the end
+    assert '<li><a href="#agreement">How this pack was agreed</a></li>' in html
+    assert "it shows this pack prints the words that were agreed" in appendix
+    for module in (team.understanding, team.routines):
+        code = module.agreed_version.content_hash[:CHECK_CODE_LENGTH]
+        block = appendix[appendix.index(f"<h3>{module.title}</h3>") :]
+        block = block[: block.index("</dl>")]
+        assert "<dt>Agreed version</dt><dd>1</dd>" in block
+        assert f"<dt>Signed off on</dt><dd>{stamp_date(module)}</dd>" in block
+        assert f'<dt>Check code</dt><dd class="check-code">{code}</dd>' in block
+    understanding = appendix[appendix.index("<h3>Understanding behaviour</h3>") :]
+    carer, professional = team.carer.user.full_name, team.professional.user.full_name
+    assert (
+        f"<dt>Signed off by</dt><dd>{carer} (family carer) and {professional} (professional)</dd>"
+    ) in understanding
+    assert "Staying safe" not in appendix  # not agreed, so not in the pack
+
+
+def test_attendee_pack_pdf_prints_no_content_hash_and_the_facilitator_pack_pdf_does(
+    team, request_pack
+):
+    attendee = pdf_text(request_pack(team).path)
+    facilitator = pdf_text(request_pack(team, kind=PackKind.FACILITATOR).path)
+
+    for content_hash in _hashes(team):
+        code = content_hash[:CHECK_CODE_LENGTH]
+        assert code not in attendee
+        assert f"Check code {code}" in facilitator
+    assert "How this pack was agreed" not in attendee
+    # Listed in the contents, and printed last, after the pages for notes.
+    assert facilitator.count("How this pack was agreed") == 2
+    assert facilitator.rindex("Notes") < facilitator.rindex("How this pack was agreed")
+
+
+# Large print
+
+
+def test_large_print_pack_html_marks_its_body_and_loads_the_large_print_stylesheet(team):
+    large = _html(team, PackKind.ATTENDEE, PrintSize.LARGE)
+    standard = _html(team, PackKind.ATTENDEE)
+
+    assert '<body class="attendee large-print">' in large
+    assert large.count('<link rel="stylesheet"') == 2
+    assert '<link rel="stylesheet" href="coprod-static:packs/pack.css">' in large
+    assert '<link rel="stylesheet" href="coprod-static:packs/pack-large.css">' in large
+    assert '<body class="attendee">' in standard
+    assert "pack-large.css" not in standard
+
+
+def _declarations(path):
+    """{selector text: {property: value}} of a stylesheet's top-level style rules."""
+    rules = tinycss2.parse_stylesheet(path.read_text(), skip_comments=True, skip_whitespace=True)
+    found = {}
+    for rule in rules:
+        if rule.type != "qualified-rule":
+            continue
+        selector = " ".join(tinycss2.serialize(rule.prelude).split())
+        for declaration in tinycss2.parse_blocks_contents(
+            rule.content, skip_comments=True, skip_whitespace=True
+        ):
+            if declaration.type == "declaration":
+                value = tinycss2.serialize(declaration.value).strip()
+                found.setdefault(selector, {})[declaration.lower_name] = value
+    return found
+
+
+def test_large_print_stylesheet_follows_the_clear_print_rules():
+    large = _declarations(PACKS_STATIC / "pack-large.css")
+
+    assert large["html"]["font-size"] == "18pt"
+    assert large["html"]["line-height"] == "1.5"
+    every = large["body.large-print, body.large-print *"]
+    assert every["text-align"] == "left"
+    assert every["hyphens"] == "none"
+    assert every["font-style"] == "normal"
+    assert every["text-transform"] == "none"
+    assert large["body.large-print em, body.large-print strong"]["font-weight"] == "700"
+    for sheet in ("pack.css", "pack-large.css"):
+        aligned = [rule.get("text-align") for rule in _declarations(PACKS_STATIC / sheet).values()]
+        assert "justify" not in aligned
+
+
+def _text_sizes(path):
+    """How many characters the PDF prints at each font size, in points."""
+    sizes = Counter()
+
+    def visit(text, cm, tm, font, font_size):
+        if text.strip():
+            # The text matrix times the page's, as pdf text is scaled by both.
+            scale = tm[0] * cm[0] + tm[1] * cm[2]
+            sizes[round(abs(font_size * scale), 1)] += len(text.strip())
+
+    for page in PdfReader(str(path)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def _font_names(path):
+    names = set()
+    for page in PdfReader(str(path)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        names |= {str(font.get_object()["/BaseFont"]) for font in fonts.values()}
+    return names
+
+
+def test_large_print_pack_pdf_prints_every_word_at_18_point_or_more_and_none_in_italics(
+    team, django_capture_on_commit_callbacks, packs_root
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        large = pack_services.pack_request(
+            workshop=team.workshop,
+            kind=PackKind.FACILITATOR,
+            print_size=PrintSize.LARGE,
+            actor=team.carer,
+        )
+    large.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        standard = pack_services.pack_request(
+            workshop=team.workshop, kind=PackKind.FACILITATOR, actor=team.carer
+        )
+    standard.refresh_from_db()
+
+    large_sizes, standard_sizes = _text_sizes(large.path), _text_sizes(standard.path)
+    assert min(large_sizes) == 18.0
+    assert large_sizes.most_common(1)[0][0] == 18.0  # the body text
+    assert standard_sizes.most_common(1)[0][0] == 13.0
+    assert min(standard_sizes) < 18.0
+    assert large.page_count > standard.page_count
+    # The standard pack sets its cover line in italics; large print never does.
+    assert any("Italic" in name for name in _font_names(standard.path))
+    assert not any("Italic" in name for name in _font_names(large.path))
+    assert "How this pack was agreed" in pdf_text(large.path)

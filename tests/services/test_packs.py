@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tests.factories import PackFactory
 from tests.helpers import agree_module, download, pdf_text
-from workshops.enums import Action, PackKind, PackState
+from workshops.enums import Action, PackKind, PackState, PrintSize
 from workshops.models import ContributionEntry, OutboxJob, Pack
 from workshops.services import content as content_services
 from workshops.services import packs as pack_services
@@ -93,6 +93,83 @@ def test_pack_request_after_a_newer_version_is_agreed_makes_a_new_pack(
     text = pdf_text(io.BytesIO(body))
     assert "Marigold" in text
     assert "Bluebell" not in text
+
+
+# Print sizes
+
+
+def _asked_for_in(team, print_size, django_capture_on_commit_callbacks, kind=PackKind.ATTENDEE):
+    with django_capture_on_commit_callbacks(execute=False):
+        return pack_services.pack_request(
+            workshop=team.workshop, kind=kind, print_size=print_size, actor=team.carer
+        )
+
+
+def test_pack_request_stores_the_print_size_asked_for(
+    team, packs_root, django_capture_on_commit_callbacks
+):
+    pack = _asked_for_in(team, PrintSize.LARGE, django_capture_on_commit_callbacks)
+
+    pack.refresh_from_db()
+    assert (pack.kind, pack.print_size, pack.is_large_print) == (
+        PackKind.ATTENDEE,
+        PrintSize.LARGE,
+        True,
+    )
+
+
+def test_pack_request_without_a_print_size_asks_for_standard_print(
+    team, packs_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        pack = pack_services.pack_request(
+            workshop=team.workshop, kind=PackKind.ATTENDEE, actor=team.carer
+        )
+
+    pack.refresh_from_db()
+    assert (pack.print_size, pack.is_large_print) == (PrintSize.STANDARD, False)
+
+
+def test_pack_request_in_large_print_and_standard_of_the_same_versions_makes_two_packs(
+    team, packs_root, django_capture_on_commit_callbacks
+):
+    standard = _asked_for_in(team, PrintSize.STANDARD, django_capture_on_commit_callbacks)
+    large = _asked_for_in(team, PrintSize.LARGE, django_capture_on_commit_callbacks)
+    large_again = _asked_for_in(team, PrintSize.LARGE, django_capture_on_commit_callbacks)
+
+    assert standard.pk != large.pk
+    assert standard.content_key != large.content_key
+    assert standard.contents == large.contents  # the same agreed versions
+    assert large_again.pk == large.pk
+    assert standard.path != large.path
+    entries = ContributionEntry.objects.filter(action=Action.PACK_REQUEST)
+    assert sorted(entries.values_list("target_id", flat=True)) == sorted([standard.pk, large.pk])
+
+
+def test_pack_request_refuses_a_print_size_it_does_not_know(
+    team, packs_root, django_capture_on_commit_callbacks
+):
+    with pytest.raises(ValueError, match="Unknown print size 'huge'"):
+        _asked_for_in(team, "huge", django_capture_on_commit_callbacks)
+
+    assert not Pack.objects.filter(workshop=team.workshop).exists()
+
+
+def test_pack_render_of_a_large_print_pack_names_its_file_so(
+    team, packs_root, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        large = pack_services.pack_request(
+            workshop=team.workshop,
+            kind=PackKind.FACILITATOR,
+            print_size=PrintSize.LARGE,
+            actor=team.carer,
+        )
+
+    large.refresh_from_db()
+    assert large.state == PackState.READY, large.error
+    assert large.file_name == "calm-days-at-home-facilitator-large-print.pdf"
+    assert large.path.exists()
 
 
 # A render whose worker is lost: the heartbeat and the sweep

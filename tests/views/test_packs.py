@@ -26,7 +26,7 @@ from tests.helpers import (
     query_count,
     write_section,
 )
-from workshops.enums import PackKind, PackState, Role
+from workshops.enums import PackKind, PackState, PrintSize, Role
 from workshops.models import ContributionEntry, OutboxJob, Pack
 from workshops.pdf.assemble import pack_content_key, pack_contents
 from workshops.services import packs as pack_services
@@ -341,6 +341,76 @@ def test_pack_request_with_nothing_agreed_shows_a_plain_message(db, packs_root, 
     assert not Pack.objects.exists()
 
 
+# Print size
+
+
+def test_workshop_packs_page_offers_standard_or_large_print_with_standard_chosen(team, client_for):
+    page = client_for(team.carer).get(reverse("workshop_packs", args=[team.workshop.pk]))
+
+    html = page.content.decode()
+    assert '<legend class="form-label fs-6 mb-1">Print size</legend>' in html
+    standard = html[html.index('value="standard"') - 200 : html.index('value="standard"') + 100]
+    large = html[html.index('value="large"') - 200 : html.index('value="large"') + 100]
+    assert 'type="radio" name="print_size"' in standard
+    assert " checked" in standard
+    assert 'type="radio" name="print_size"' in large
+    assert " checked" not in large
+    assert ">Large print</label>" in html
+    assert "Bigger, bolder text (18 point)" in html
+
+
+def test_pack_request_in_large_print_makes_a_large_print_pack_and_its_pages_say_so(
+    team, packs_root, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(team.carer)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("pack_request", args=[team.workshop.pk]),
+            {"kind": "attendee", "module": "", "print_size": "large"},
+        )
+
+    pack = Pack.objects.get(workshop=team.workshop)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("pack_detail", args=[pack.pk])
+    assert (pack.kind, pack.print_size) == (PackKind.ATTENDEE, PrintSize.LARGE)
+    detail = client.get(response["Location"]).content.decode()
+    assert "<title>Attendee pack, large print" in detail
+    assert "<p>Large print: bigger, bolder text (18 point)" in detail
+    listing = client.get(reverse("workshop_packs", args=[team.workshop.pk])).content.decode()
+    assert f'<a href="/packs/{pack.pk}/">Attendee pack, large print</a>' in listing
+
+
+def test_pack_detail_of_a_standard_pack_says_standard_print(team, request_pack, client_for):
+    pack = request_pack(team)
+
+    client = client_for(team.carer)
+    detail = client.get(reverse("pack_detail", args=[pack.pk])).content.decode()
+    listing = client.get(reverse("workshop_packs", args=[team.workshop.pk])).content.decode()
+
+    assert "<p>Standard print.</p>" in detail
+    assert f'<a href="/packs/{pack.pk}/">Attendee pack, standard print</a>' in listing
+    assert "Attendee pack, large print" not in listing
+
+
+def test_pack_request_with_an_unknown_print_size_shows_the_error_and_the_choice_again(
+    team, packs_root, client_for
+):
+    response = client_for(team.carer).post(
+        reverse("pack_request", args=[team.workshop.pk]),
+        {"kind": "attendee", "module": "", "print_size": "enormous"},
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        '<div class="text-danger" id="print-size-error">Select a valid choice. enormous is not '
+        "one of the available choices.</div>"
+    ) in page
+    assert 'aria-describedby="print-size-error"' in page
+    assert not Pack.objects.filter(workshop=team.workshop).exists()
+
+
 # Query counts
 
 
@@ -366,8 +436,13 @@ def _packs_page(client_for, count):
         kind = [PackKind.MODULE_HANDOUT, PackKind.ATTENDEE, PackKind.FACILITATOR][number % 3]
         pack_module = module if kind == PackKind.MODULE_HANDOUT else None
         contents = pack_contents(workshop=workshop, module=pack_module)
+        print_size = PrintSize.LARGE if number % 4 >= 2 else PrintSize.STANDARD
         current = pack_content_key(
-            kind=kind, workshop=workshop, module=pack_module, contents=contents
+            kind=kind,
+            print_size=print_size,
+            workshop=workshop,
+            module=pack_module,
+            contents=contents,
         )
         if Pack.objects.filter(content_key=current).exists() or number % 2:
             current = f"{workshop.pk:032x}{number:032x}"  # An older pack: out of date.
@@ -376,6 +451,7 @@ def _packs_page(client_for, count):
             workshop=workshop,
             module=pack_module,
             kind=kind,
+            print_size=print_size,
             content_key=current,
             contents=contents,
             state=[PackState.QUEUED, PackState.READY, PackState.FAILED][number % 3],

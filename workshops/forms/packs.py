@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from workshops.enums import (
     PackKind,
+    PrintSize,
 )
+
+# What each print size is, in the words of the person choosing it.
+PRINT_SIZE_HINTS = {
+    PrintSize.STANDARD: _("Clear text in a size most people read comfortably."),
+    PrintSize.LARGE: _(
+        "Bigger, bolder text (18 point) on more pages, for anyone who finds small print hard "
+        "to read."
+    ),
+}
 
 
 class PackRequestForm(forms.Form):
@@ -17,11 +27,36 @@ class PackRequestForm(forms.Form):
     module = forms.TypedChoiceField(
         label=_("Module (for a one-module handout)"), coerce=int, required=False, empty_value=None
     )
+    # Not required: a form sent without it (from a page made before large print) asks for the
+    # standard pack, as it always did.
+    print_size = forms.ChoiceField(
+        label=_("Print size"),
+        choices=PrintSize.choices,
+        required=False,
+        initial=PrintSize.STANDARD,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, modules=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.modules = {m.pk: m for m in modules}
         self.fields["module"].choices = [("", "—")] + [(m.pk, m.title) for m in modules]
+
+    def print_size_choices(self):
+        """Each print size with its hint and whether it is chosen, for the radios on the page."""
+        chosen = self["print_size"].value() or PrintSize.STANDARD
+        return [
+            {
+                "value": value,
+                "label": label,
+                "hint": PRINT_SIZE_HINTS[value],
+                "checked": value == chosen,
+            }
+            for value, label in PrintSize.choices
+        ]
+
+    def clean_print_size(self):
+        return self.cleaned_data["print_size"] or PrintSize.STANDARD
 
     def clean(self):
         cleaned = super().clean()

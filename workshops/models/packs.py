@@ -4,15 +4,17 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from workshops.enums import PackKind, PackState
+from workshops.enums import PackKind, PackState, PrintSize
 
 
 class Pack(models.Model):
     """A printable PDF made from agreed module versions: a cached artefact keyed by its inputs.
 
-    ``content_key`` hashes the agreed versions it contains, the pack template's version and the
-    WeasyPrint version, so asking again for an unchanged pack finds this row and its file.
+    ``content_key`` hashes the agreed versions it contains, its print size, the pack template's
+    version and the WeasyPrint version, so asking again for an unchanged pack finds this row and
+    its file.
     """
 
     workshop = models.ForeignKey(
@@ -22,6 +24,13 @@ class Pack(models.Model):
         "workshops.Module", on_delete=models.CASCADE, null=True, blank=True, related_name="packs"
     )
     kind = models.CharField(max_length=20, choices=PackKind.choices)
+    print_size = models.CharField(
+        _("print size"),
+        max_length=20,
+        choices=PrintSize.choices,
+        default=PrintSize.STANDARD,
+        help_text=_("18 point text, for anyone who finds small print hard to read."),
+    )
     content_key = models.CharField(max_length=64, unique=True)
     # [{"module_id", "title", "version", "content_hash"}] in order: what this pack contains.
     contents = models.JSONField(default=list)
@@ -46,7 +55,8 @@ class Pack(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} of {self.workshop} ({self.state})"
+        size = self.get_print_size_display()
+        return f"{self.get_kind_display()} of {self.workshop}, {size} ({self.state})"
 
     def get_absolute_url(self):
         return reverse("pack_detail", kwargs={"pk": self.pk})
@@ -54,6 +64,10 @@ class Pack(models.Model):
     @property
     def path(self):
         return settings.PACKS_ROOT / f"{self.content_key}.pdf"
+
+    @property
+    def is_large_print(self):
+        return self.print_size == PrintSize.LARGE
 
     @property
     def is_ready(self):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from workshops.attribution import words_by_author
 from workshops.balance import balance_of
-from workshops.enums import PackKind, Perspective, Role, SectionAudience, SectionKind
+from workshops.enums import PackKind, Perspective, PrintSize, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
 from workshops.models import ModuleVersion
 from workshops.models.content import learning_outcome_lines
@@ -19,9 +19,11 @@ from workshops.selectors.reviews import agreed_stamp
 from .fetcher import static_url
 
 # Bump when the pack templates or print stylesheet change, so cached packs are made again.
-PACK_TEMPLATE_VERSION = "2"
+PACK_TEMPLATE_VERSION = "3"
 
 _KIND_LABELS = dict(SectionKind.choices)
+# Twelve hex digits tell any two versions of a workshop apart, and can be read out loud.
+CHECK_CODE_LENGTH = 12
 
 
 def pack_contents(*, workshop, module=None):
@@ -54,10 +56,13 @@ def contents_of(modules):
     return {"versions": versions, "not_agreed": not_agreed}
 
 
-def pack_content_key(*, kind, workshop, module, contents):
-    """The cache key: the agreed versions, the template version and the WeasyPrint version."""
+def pack_content_key(*, kind, print_size, workshop, module, contents):
+    """The cache key: the agreed versions, the print size, the template version and the
+    WeasyPrint version. A large-print pack and a standard one of the same versions are two
+    files."""
     key = {
         "kind": kind,
+        "print_size": print_size,
         "workshop": workshop.pk,
         "module": module.pk if module else None,
         "versions": [(v["module_id"], v["content_hash"]) for v in contents["versions"]],
@@ -129,10 +134,16 @@ def _modules_material(*, workshop, contents, include_facilitator_only):
     return modules, word_totals
 
 
-def pack_material(*, workshop, kind, contents, single_module=False, today=None):
+def pack_material(
+    *, workshop, kind, contents, print_size=PrintSize.STANDARD, single_module=False, today=None
+):
     """Everything the pack template shows, as plain data, from exactly the versions listed in
     ``contents``. Section HTML is cleaned again here, so nothing but sanitised HTML can reach
-    the PDF even from an old snapshot."""
+    the PDF even from an old snapshot.
+
+    Content hashes are only for the facilitator pack's appendix: to an attendee they are noise.
+    Large print adds its own stylesheet after the standard one, since page margins and page
+    numbers live in ``@page`` rules that a class on the body cannot reach."""
     organisation = workshop.organisation
     members = memberships_by_id(organisation=organisation)
     modules, word_totals = _modules_material(
@@ -145,10 +156,12 @@ def pack_material(*, workshop, kind, contents, single_module=False, today=None):
     ]
     contributors = [members[pk] for pk in word_totals if pk in members]
     balance = balance_of(word_totals, {pk: m.perspective for pk, m in members.items()})
+    is_facilitator_pack = kind == PackKind.FACILITATOR
     return {
         "kind": kind,
         "kind_label": PackKind(kind).label,
-        "is_facilitator_pack": kind == PackKind.FACILITATOR,
+        "is_facilitator_pack": is_facilitator_pack,
+        "is_large_print": print_size == PrintSize.LARGE,
         "workshop": workshop,
         "organisation": organisation,
         "single_module": single_module,
@@ -156,12 +169,35 @@ def pack_material(*, workshop, kind, contents, single_module=False, today=None):
         "modules": modules,
         "contents": contents["versions"],
         "not_agreed": contents["not_agreed"],
+        "agreement": _agreement(modules) if is_facilitator_pack else [],
         "trainers": _names_by_perspective(sorted(trainers, key=lambda m: m.credit_name)),
         "contributors": _names_by_perspective(sorted(contributors, key=lambda m: m.credit_name)),
         "authors_meta": ", ".join(sorted({m.credit_name for m in contributors})),
         "balance": balance,
-        "stylesheet": static_url("packs/pack.css"),
+        "stylesheets": _stylesheets(print_size),
     }
+
+
+def _agreement(modules):
+    """The facilitator pack's appendix: how each module was signed off, with the check code (the
+    start of its content hash, enough to tell versions apart) for anyone who needs to show
+    which words were agreed."""
+    return [
+        {
+            "title": module["title"],
+            "version": module["version"],
+            "stamp": module["stamp"],
+            "check_code": module["content_hash"][:CHECK_CODE_LENGTH],
+        }
+        for module in modules
+    ]
+
+
+def _stylesheets(print_size):
+    sheets = [static_url("packs/pack.css")]
+    if print_size == PrintSize.LARGE:
+        sheets.append(static_url("packs/pack-large.css"))
+    return sheets
 
 
 def pack_html(material) -> str:

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from workshops.enums import PackKind
+from workshops.enums import PackKind, PrintSize
 from workshops.models import (
     Module,
     Pack,
@@ -35,22 +35,25 @@ def workshop_pack_modules(*, workshop: Workshop) -> list[Module]:
 
 
 def _current_keys(*, workshop: Workshop, modules: list[Module]) -> dict:
-    """The content key each kind of pack would have now, to mark older packs out of date.
+    """The content key each kind of pack would have now, in each print size, to mark older
+    packs out of date.
 
     ``modules`` are all the workshop's modules in order, loaded with their agreed versions, so
     this runs no query.
     """
+    wanted = [(kind, None, modules) for kind in (PackKind.ATTENDEE, PackKind.FACILITATOR)]
+    wanted += [(PackKind.MODULE_HANDOUT, m, [m]) for m in modules if m.agreed_version]
     keys = {}
-    whole = contents_of(modules)
-    for kind in (PackKind.ATTENDEE, PackKind.FACILITATOR):
-        keys[(kind, None)] = pack_content_key(
-            kind=kind, workshop=workshop, module=None, contents=whole
-        )
-    for module in (m for m in modules if m.agreed_version):
-        contents = contents_of([module])
-        keys[(PackKind.MODULE_HANDOUT, module.pk)] = pack_content_key(
-            kind=PackKind.MODULE_HANDOUT, workshop=workshop, module=module, contents=contents
-        )
+    for kind, module, included in wanted:
+        contents = contents_of(included)
+        for print_size in PrintSize.values:
+            keys[(kind, module.pk if module else None, print_size)] = pack_content_key(
+                kind=kind,
+                print_size=print_size,
+                workshop=workshop,
+                module=module,
+                contents=contents,
+            )
     return keys
 
 
@@ -65,5 +68,6 @@ def workshop_packs_page(*, workshop: Workshop, modules: list[Module] | None = No
     packs = list(workshop_packs(workshop=workshop))
     keys = _current_keys(workshop=workshop, modules=modules)
     for pack in packs:
-        pack.is_out_of_date = keys.get((pack.kind, pack.module_id)) != pack.content_key
+        current = keys.get((pack.kind, pack.module_id, pack.print_size))
+        pack.is_out_of_date = current != pack.content_key
     return {"workshop": workshop, "modules": modules, "packs": packs}

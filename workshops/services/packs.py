@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from workshops.enums import Action, PackKind, PackState
+from workshops.enums import Action, PackKind, PackState, PrintSize
 from workshops.models import Membership, Module, OutboxJob, Pack, Workshop
 from workshops.outbox import enqueue, job_dispatch
 from workshops.pdf.assemble import pack_content_key, pack_contents, pack_html, pack_material
@@ -42,19 +42,29 @@ LOST_ATTEMPTS_BEFORE_FAILING = 3
 
 @transaction.atomic
 def pack_request(
-    *, workshop: Workshop, kind: str, module: Module | None = None, actor: Membership
+    *,
+    workshop: Workshop,
+    kind: str,
+    module: Module | None = None,
+    print_size: str = PrintSize.STANDARD,
+    actor: Membership,
 ) -> Pack:
-    """The pack for what is agreed now: the existing one if nothing changed, else a new one,
-    queued for rendering after commit. Refused when nothing is agreed yet."""
+    """The pack for what is agreed now, in the print size asked for: the existing one if
+    nothing changed, else a new one, queued for rendering after commit. Refused when nothing is
+    agreed yet."""
     require(actor, VIEW, workshop)
     if (kind == PackKind.MODULE_HANDOUT) != (module is not None):
         raise ValueError("A module handout needs a module; other packs must not have one.")
+    if print_size not in PrintSize.values:
+        raise ValueError(f"Unknown print size {print_size!r}.")
     contents = pack_contents(workshop=workshop, module=module)
     if not contents["versions"]:
         raise ValidationError(
             _("Nothing here has been agreed yet. Packs hold agreed versions only.")
         )
-    key = pack_content_key(kind=kind, workshop=workshop, module=module, contents=contents)
+    key = pack_content_key(
+        kind=kind, print_size=print_size, workshop=workshop, module=module, contents=contents
+    )
     pack = Pack.objects.filter(content_key=key).first()
     if pack is not None:
         if pack.state == PackState.READY and not pack.path.exists():
@@ -69,6 +79,7 @@ def pack_request(
                 workshop=workshop,
                 module=module,
                 kind=kind,
+                print_size=print_size,
                 content_key=key,
                 contents=contents,
                 requested_by=actor,
@@ -235,6 +246,7 @@ def pack_build(pack: Pack) -> RenderedPdf:
         workshop=pack.workshop,
         kind=pack.kind,
         contents=pack.contents,
+        print_size=pack.print_size,
         single_module=pack.kind == PackKind.MODULE_HANDOUT,
     )
     return render_pdf(pack_html(material))
@@ -297,4 +309,5 @@ def _fail(pack: Pack, message: str) -> None:
 
 def _file_name(pack: Pack) -> str:
     subject = pack.module.title if pack.module else pack.workshop.title
-    return f"{slugify(subject)[:60] or 'pack'}-{pack.kind.replace('_', '-')}.pdf"
+    size = "-large-print" if pack.is_large_print else ""
+    return f"{slugify(subject)[:60] or 'pack'}-{pack.kind.replace('_', '-')}{size}.pdf"

@@ -51,6 +51,7 @@ class PackRequestView(WorkshopPacksMixin):
             workshop=self.object,
             kind=form.cleaned_data["kind"],
             module=form.cleaned_data["module"],
+            print_size=form.cleaned_data["print_size"],
             actor=self.membership,
         )
 
