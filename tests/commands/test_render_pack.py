@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
 from tests.factories import WorkshopFactory
 from tests.helpers import pdf_text
@@ -42,3 +43,21 @@ def test_render_pack_command_with_nothing_agreed_says_so(db, tmp_path):
     with pytest.raises(CommandError, match="Nothing in “Just started” has been agreed yet"):
         call_command("render_pack", str(workshop.pk), output=str(tmp_path / "pack.pdf"))
     assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_render_pack_command_in_large_print_has_more_pages(team, tmp_path):
+    standard, large = tmp_path / "standard.pdf", tmp_path / "large.pdf"
+
+    call_command("render_pack", str(team.workshop.pk), output=str(standard), stdout=io.StringIO())
+    call_command(
+        "render_pack",
+        str(team.workshop.pk),
+        "--print-size",
+        "large",
+        output=str(large),
+        stdout=io.StringIO(),
+    )
+
+    # The same words at 18 point need more paper than at the standard size.
+    assert len(PdfReader(large).pages) > len(PdfReader(standard).pages)
+    assert "Attendee pack Calm days at home" in pdf_text(large)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workshops.enums import PackKind
+from workshops.enums import PackKind, PrintSize
 from workshops.models import Workshop
 from workshops.pdf.assemble import pack_contents, pack_html, pack_material
 from workshops.pdf.render import render_pdf
@@ -19,9 +19,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", choices=[PackKind.ATTENDEE, PackKind.FACILITATOR], default=PackKind.ATTENDEE
         )
+        parser.add_argument(
+            "--print-size", choices=PrintSize.values, default=PrintSize.STANDARD, dest="print_size"
+        )
         parser.add_argument("--output", required=True, help="Where to write the PDF.")
 
-    def handle(self, *args, workshop_id, kind, output, **options):
+    def handle(self, *args, workshop_id, kind, print_size, output, **options):
         workshop = Workshop.objects.select_related("organisation").filter(pk=workshop_id).first()
         if workshop is None:
             raise CommandError(f"There is no workshop with id {workshop_id}.")
@@ -30,7 +33,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing in “{workshop.title}” has been agreed yet, so there is nothing to print."
             )
-        material = pack_material(workshop=workshop, kind=kind, contents=contents)
+        material = pack_material(
+            workshop=workshop, kind=kind, contents=contents, print_size=print_size
+        )
         rendered = render_pdf(pack_html(material))
         Path(output).write_bytes(rendered.data)
         left_out = contents["not_agreed"]
