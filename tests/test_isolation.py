@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
@@ -93,8 +94,20 @@ class Route:
 
 
 def _home_opens_own_organisation(response, own, other):
-    assert response.status_code == 302
-    assert response.url == reverse("workshop_list", kwargs={"org_id": own.organisation.pk})
+    # What needs the person comes from their own organisation only, never the other's.
+    assert response.status_code == 200
+    context, html = response.context, response.content.decode()
+    assert context["organisation"] == own.organisation
+    assert [w.pk for w in context["workshops"]] == [own.workshop.pk]
+    assert [s.pk for s in context["coming_sessions"]] == [own.session.pk]
+    rounds = context["reviews_waiting"] + context["open_items"]
+    assert {r.module.workshop.organisation_id for r in rounds} <= {own.organisation.pk}
+    assert {c.module.workshop.organisation_id for c in context["comments_on_my_words"]} <= {
+        own.organisation.pk
+    }
+    for url in (other.workshop.get_absolute_url(), other.review_round.get_absolute_url()):
+        assert f'href="{url}"' not in html
+    assert f'href="{other.session.get_absolute_url()}"' not in html
 
 
 def _preview_renders_only_the_posted_text(response, own, other):
@@ -106,6 +119,17 @@ def _health_names_no_organisation(response, own, other):
     # About the service, not about anyone's organisation: the same four answers for everyone.
     assert response.status_code in (200, 503)
     assert sorted(response.json()) == ["database", "disk", "redis", "worker"]
+
+
+def _favicon_is_the_static_file(response, own, other):
+    assert response.status_code == 302
+    assert response.url == static("favicon.svg")
+
+
+def _glossary_names_no_organisation(response, own, other):
+    # The same words for everyone, signed in or not.
+    assert response.status_code == 200
+    assert other.organisation.name not in response.content.decode()
 
 
 def _own_account_page(response, own, other):
@@ -339,6 +363,12 @@ ROUTES = {
     "healthz": Route(
         _no_kwargs, denied=None, login_required=False, check=_health_names_no_organisation
     ),
+    "favicon": Route(
+        _no_kwargs, denied=None, login_required=False, check=_favicon_is_the_static_file
+    ),
+    "glossary": Route(
+        _no_kwargs, denied=None, login_required=False, check=_glossary_names_no_organisation
+    ),
 }
 
 # Pages about one organisation's objects: the ones a removed member must lose.
@@ -496,6 +526,8 @@ def test_anonymous_cases_cover_every_login_page():
 
 def test_public_url_names_are_exactly():
     assert sorted(name for name, route in ROUTES.items() if not route.login_required) == [
+        "favicon",
+        "glossary",
         "healthz",
         "invitation_accept",
     ]
@@ -618,7 +650,7 @@ def test_switching_to_other_organisation_as_member_of_both_redirects(
 
     assert response.status_code == 302
     assert response.url == reverse("workshop_list", kwargs={"org_id": other_world.organisation.pk})
-    assert client.get(reverse("home")).url == response.url
+    assert client.get(reverse("home")).context["organisation"] == other_world.organisation
 
 
 def test_live_section_of_other_organisation_in_own_session_gets_404(client_for, world, other_world):

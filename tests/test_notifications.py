@@ -90,12 +90,12 @@ def test_round_open_emails_each_reviewer_with_link(
 
 
 def test_round_open_email_text_keeps_module_title_as_typed(
-    world, module, carer, django_capture_on_commit_callbacks
+    world, module, carer, professional, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        review_round_open(module=module, reviewers=[carer], actor=world.lead)
+        review_round_open(module=module, reviewers=[carer, professional], actor=world.lead)
 
-    (message,) = mail.outbox
+    (message,) = [m for m in mail.outbox if m.to == [carer.user.email]]
     assert message.body.count(f"review “{MODULE_TITLE}” in {world.workshop.title}") == 1
     assert message.body.count("&amp;") == 0
 
@@ -335,7 +335,9 @@ def test_review_reminders_skip_rounds_due_later_or_ended(world, carer, professio
         due_date=tomorrow + timedelta(days=1),
         reviewers=[carer, professional, observer],
     )
-    _round_due(world, title="Due today", due_date=timezone.localdate(), reviewers=[carer])
+    _round_due(
+        world, title="Due today", due_date=timezone.localdate(), reviewers=[carer, professional]
+    )
     agreed = _round_due(
         world, title="Agreed already", due_date=tomorrow, reviewers=[carer, professional, observer]
     )

@@ -111,7 +111,7 @@ def test_page_not_found_logs_one_line_without_traceback(client_for, world, conso
 
     assert response.status_code == 404
     assert [line.split(" ", 2)[2] for line in console_lines()] == [
-        "WARNING django.request [nf-1] Not Found: /no-such-page/"
+        "WARNING django.request [nf-1] Not Found: /no-such-page/ (GET, 404)"
     ]
 
 
@@ -124,8 +124,24 @@ def test_permission_denied_logs_one_line_without_traceback(
 
     assert response.status_code == 403
     assert [line.split(" ", 2)[2] for line in console_lines()] == [
-        f"WARNING django.request [pd-1] Forbidden (Permission denied): {path}"
+        f"WARNING django.request [pd-1] Forbidden (Permission denied): {path} (POST, 403)"
     ]
+
+
+def test_permission_denied_under_asgi_logs_one_line_without_traceback(
+    world, observer, console_lines
+):
+    client = AsyncClient()
+    client.force_login(observer.user)
+    path = reverse("member_invite", kwargs={"org_id": world.organisation.pk})
+
+    response = async_to_sync(client.get)(path, headers={HEADER: "pd-2"})
+
+    assert response.status_code == 403
+    assert [line.split(" ", 2)[2] for line in console_lines() if "django.request" in line] == [
+        f"WARNING django.request [pd-2] Forbidden (Permission denied): {path} (GET, 403)"
+    ]
+    assert not [line for line in console_lines() if line.startswith("Traceback")]
 
 
 @pytest.mark.urls("tests.urls_with_error")

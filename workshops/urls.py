@@ -4,6 +4,7 @@ from workshops.views import (
     accounts,
     content,
     history,
+    home,
     log,
     members,
     packs,
@@ -12,9 +13,10 @@ from workshops.views import (
     time,
     two_factor,
 )
+from workshops.views.help import GlossaryView
 
 urlpatterns = [
-    path("", members.home, name="home"),
+    path("", home.home, name="home"),
     path("organisations/switch/", members.organisation_switch, name="organisation_switch"),
     path(
         "invitations/<slug:token>/",
@@ -187,4 +189,5 @@ urlpatterns = [
     path(
         "sections/<int:pk>/authors/", history.SectionAuthorsView.as_view(), name="section_authors"
     ),
+    path("help/words/", GlossaryView.as_view(), name="glossary"),
 ]

@@ -242,9 +242,35 @@ def test_accept_signed_in_as_someone_else_shows_wrong_account(client_for, world,
     assert response.status_code == 403
     assert page_heading(response) == "This invitation is for someone else"
     assert response.templates[0].name == "registration/invitation_wrong_account.html"
+    sentence = re.search(r'<p class="lead">(.*?)</p>', response.content.decode()).group(1)
+    assert sentence == (
+        f"It was sent to {world.invitation.email}, but you are signed in as "
+        f"{someone_else.email}. Sign out, then open the link again."
+    )
     assert Membership.objects.filter(user=someone_else).count() == 0
     world.invitation.refresh_from_db()
     assert world.invitation.accepted_at is None
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("member_invite", "Send the invitation"),
+        ("member_edit", "Save their role"),
+        ("credit_preference", "Save how I am credited"),
+    ],
+)
+def test_members_form_button_says_what_it_does(client_for, world, name, label):
+    kwargs = {"org_id": world.organisation.pk}
+    if name == "member_edit":
+        kwargs["pk"] = world.co_trainer.pk
+
+    response = client_for(world.lead).get(reverse(name, kwargs=kwargs))
+
+    buttons = re.findall(
+        r'<button type="submit" class="btn btn-primary">(.*?)</button>', response.content.decode()
+    )
+    assert buttons == [label]
 
 
 # Changing roles

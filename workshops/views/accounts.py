@@ -18,6 +18,19 @@ from workshops.services import members as member_services
 from workshops.throttle import address_key, email_key, throttle_allows, too_many_tries
 
 
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, saying so on the next page: the message there takes the keyboard focus,
+    so a screen reader hears that signing in worked."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        name = form.get_user().get_short_name()
+        messages.success(self.request, _("Welcome back, %(name)s.") % {"name": name})
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Asks for a reset link. Answers the same for every address, account or not: the lookup
     and the email are a background job (``password_reset_request``)."""

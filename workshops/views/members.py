@@ -23,7 +23,6 @@ from workshops.selectors.members import (
     invitation_get_by_token,
     member_list_page,
     membership_get,
-    memberships_for_user,
     organisation_get,
     user_exists,
 )
@@ -37,17 +36,6 @@ from .base import (
     ScopedFormView,
     ScopedTemplateView,
 )
-
-
-@login_required
-def home(request):
-    """Open the organisation the person used last, or their first one."""
-    memberships = list(memberships_for_user(request.user))
-    if not memberships:
-        return render(request, "workshops/no_organisation.html")
-    current_id = request.session.get(CURRENT_ORGANISATION_SESSION_KEY)
-    chosen = next((m for m in memberships if m.organisation_id == current_id), memberships[0])
-    return redirect(chosen.organisation)
 
 
 @login_required
@@ -71,12 +59,16 @@ class MembersFormView(OrganisationScopedView, ScopedFormView):
     """A form about the organisation's people: back to the people page when done or cancelled."""
 
     permission = MANAGE_MEMBERS
+    # The button's words: what pressing it does.
+    submit_label = gettext_lazy("Save")
 
     def get_success_url(self):
         return reverse("member_list", kwargs={"org_id": self.organisation.pk})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(back_url=self.get_success_url(), **kwargs)
+        return super().get_context_data(
+            back_url=self.get_success_url(), submit_label=self.submit_label, **kwargs
+        )
 
 
 class MemberScopedMixin:
@@ -90,6 +82,7 @@ class MemberScopedMixin:
 class MemberInviteView(MembersFormView):
     form_class = InvitationForm
     title = gettext_lazy("Invite a person")
+    submit_label = gettext_lazy("Send the invitation")
 
     def save(self, form):
         return member_services.invitation_create(
@@ -102,6 +95,7 @@ class MemberInviteView(MembersFormView):
 
 class MemberEditView(MemberScopedMixin, MembersFormView):
     form_class = MembershipForm
+    submit_label = gettext_lazy("Save their role")
     success_message = gettext_lazy("Saved.")
 
     def get_initial(self):
@@ -167,6 +161,7 @@ class CreditPreferenceView(MembersFormView):
     permission = VIEW
     form_class = CreditPreferenceForm
     title = gettext_lazy("How you are credited")
+    submit_label = gettext_lazy("Save how I am credited")
     success_message = gettext_lazy("Saved.")
 
     def get_initial(self):
@@ -197,7 +192,7 @@ class InvitationAcceptView(FormView):
             return render(request, "registration/invitation_unusable.html", status=410)
         self.user = request.user if request.user.is_authenticated else None
         if self.user is not None and self.user.email != self.invitation.email:
-            context = {"invitation": self.invitation}
+            context = {"invitation": self.invitation, "signed_in_email": self.user.email}
             return render(
                 request, "registration/invitation_wrong_account.html", context, status=403
             )
