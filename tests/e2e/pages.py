@@ -221,3 +221,89 @@ async def close_all(*contexts):
     for context in contexts:
         with contextlib.suppress(Exception):
             await context.close()
+
+
+# --- The keyboard alone -------------------------------------------------------------------------
+
+# The focused element's accessible name, near enough to what a screen reader says: aria-label,
+# then aria-labelledby, then its <label>s, then its text (visually hidden words included), then
+# its value, title or placeholder; with its role, so a failure says what each Tab stop was.
+_FOCUSED = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return {name: "", role: "(the page)"};
+  const clean = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  const byIds = (ids) => ids.split(/\\s+/).map((id) => document.getElementById(id))
+    .filter(Boolean).map((label) => label.textContent).join(" ");
+  const labelled = element.getAttribute("aria-labelledby");
+  const name = clean(element.getAttribute("aria-label"))
+    || clean(labelled && byIds(labelled))
+    || clean(element.labels && [...element.labels].map((label) => label.textContent).join(" "))
+    || clean(["INPUT", "SELECT", "TEXTAREA"].includes(element.tagName) ? "" : element.textContent)
+    || clean(element.value) || clean(element.title) || clean(element.placeholder);
+  const role = element.getAttribute("role") || element.type || element.tagName.toLowerCase();
+  return {name, role};
+}"""
+
+
+async def focused(page):
+    """{"name": accessible name, "role": role} of the element with keyboard focus."""
+    return await page.evaluate(_FOCUSED)
+
+
+def _name_matches(name, wanted):
+    if isinstance(wanted, str):
+        return name == wanted
+    return wanted.search(name) is not None
+
+
+async def tab_to(page, name, limit=60, key="Tab"):
+    """Press Tab (or ``key``, e.g. Shift+Tab or ArrowDown) until the focused element's accessible
+    name is ``name`` (a string, exactly, or a compiled pattern, searched); fails listing every
+    stop it passed. Returns how many presses it took (none if the element has focus already, as
+    a field with autofocus does)."""
+    if _name_matches((await focused(page))["name"], name):
+        return 0
+    passed = []
+    for presses in range(1, limit + 1):
+        await page.keyboard.press(key)
+        now = await focused(page)
+        if _name_matches(now["name"], name):
+            return presses
+        passed.append(f"{now['role']} {now['name']!r}")
+    raise AssertionError(
+        f"{limit} presses of {key} on {page.url} did not reach {name!r}; passed:\n  "
+        + "\n  ".join(passed)
+    )
+
+
+async def open_section_actions(page, section_pk):
+    """Open the "Actions for …" menu of a section on the module page; its locator."""
+    menu = page.locator(f"#section-{section_pk} details.section-actions")
+    if await menu.get_attribute("open") is None:
+        await menu.locator("summary").click()
+    return menu
+
+
+async def focus_is_visible(page):
+    """Whether focus shows: the focused element, or a box around it (an editor's frame), looks
+    different with focus than without it (an outline, a ring, a border or a background). Focus
+    is given back afterwards."""
+    return await page.evaluate(
+        """() => {
+          const element = document.activeElement;
+          const boxes = [element];
+          while (boxes.length < 6 && boxes.at(-1).parentElement) {
+            boxes.push(boxes.at(-1).parentElement);
+          }
+          const look = () => boxes.map((box) => {
+            const style = getComputedStyle(box);
+            return [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow,
+              style.borderColor, style.backgroundColor].join(" ");
+          }).join("|");
+          const focused = look();
+          element.blur();
+          const unfocused = look();
+          element.focus();
+          return focused !== unfocused;
+        }"""
+    )

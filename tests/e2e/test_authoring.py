@@ -14,7 +14,7 @@ from django.core.management import call_command
 from workshops.demo_content import DEMO_PASSWORD, HILLSIDE, RIVERSIDE, SAM
 from workshops.models import Module, Section, Workshop
 
-from .pages import WAIT_MS, sign_in
+from .pages import WAIT_MS, open_section_actions, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -77,10 +77,12 @@ def test_authoring_family_carer_edits_a_section_with_live_preview_and_saves(
             await page.get_by_role("link", name=demo.workshop.title).click()
             await page.get_by_role("link", name=MODULE_TITLE, exact=True).click()
             await expect(page.locator("h1")).to_have_text(MODULE_TITLE)
+            await open_section_actions(page, section.pk)
             await page.locator(f"#section-{section.pk}").get_by_role("link", name="Edit").click()
 
-            body = page.locator("#id_body")
-            await body.click()
+            # The formatted editor stands in for the text box, which stays in the form, hidden.
+            await expect(page.locator("#id_body")).to_be_hidden()
+            await page.get_by_role("textbox", name="Text", exact=True).click()
             await page.keyboard.press("Control+End")
             await page.keyboard.type(f"\n\n{added}", delay=15)
             # The preview follows the typing (htmx posts the text after a pause).
@@ -115,6 +117,7 @@ def test_authoring_down_button_moves_a_section_without_reloading_the_page(
         try:
             await page.goto(demo.module.get_absolute_url())
             await page.evaluate("() => { window.notReloaded = true; }")
+            await open_section_actions(page, first.pk)
             await page.locator(f'#section-{first.pk} button[data-move="down"]').click()
             await page.wait_for_function(
                 "(id) => document.querySelector('#section-list > article').id === id",

@@ -13,17 +13,21 @@ from django.utils import timezone
 
 from tests.factories import MembershipFactory, ModuleFactory, SectionFactory, WorkshopFactory
 from tests.helpers import (
+    agree_module,
     approve,
     edit_section,
     field_errors,
     form_values,
+    html_element,
     html_inner_text,
+    html_text,
     make_team,
     query_count,
 )
 from workshops.enums import CreditPreference, Perspective, Role
 from workshops.models import Module, ModuleVersion, Organisation, SectionRevision
 from workshops.services import content as content_services
+from workshops.services import reviews as review_services
 
 MANY = 20
 
@@ -440,3 +444,196 @@ def test_module_page_shows_a_section_as_saved_after_its_card_was_cached(client_f
     assert "Every family is different." in page
     assert "Renamed section" in page
     assert "telling us" not in page
+
+
+# Status on every module list: draft, in review, agreed, changed since agreed
+
+
+def test_module_page_after_an_edit_says_changed_since_agreed_with_the_link(
+    world, review_round, carer, professional, client_for, review_module, review_section
+):
+    approve(review_round, carer)
+    approve(review_round, professional)
+    edit_section(review_section, "Behaviour is how a child tells us something.", actor=carer)
+
+    html = client_for(world.lead).get(review_module.get_absolute_url()).content.decode()
+
+    stamp = html_inner_text(html, 'class="agreed-stamp"', "</div>")
+    assert stamp.startswith("Agreed version 1 — changed since, not yet agreed again — signed off")
+    compare = reverse("section_compare", kwargs={"pk": review_section.pk}) + "?old=1&amp;new=2"
+    assert f'<a href="{compare}">{review_section.title}</a>' in html
+
+
+def test_module_page_agreed_and_unchanged_has_no_changed_note(
+    world, review_round, carer, professional, client_for, review_module
+):
+    approve(review_round, carer)
+    approve(review_round, professional)
+
+    html = client_for(world.lead).get(review_module.get_absolute_url()).content.decode()
+
+    assert "changed since" not in html
+    assert "Status: Agreed" in html_text(html)
+
+
+def test_workshop_page_shows_each_module_status_in_words(world, client_for, carer):
+    agreed = ModuleFactory(workshop=world.workshop, actor=world.lead, title="Agreed one")
+    SectionFactory(module=agreed, actor=carer, body="Words we agreed.")
+    agree_module(agreed, reviewers=[carer, world.lead], actor=world.lead)
+    changed = ModuleFactory(workshop=world.workshop, actor=world.lead, title="Changed one")
+    section = SectionFactory(module=changed, actor=carer, body="Words we agreed.")
+    agree_module(changed, reviewers=[carer, world.lead], actor=world.lead)
+    edit_section(section, "Words we agreed, and more.", actor=carer)
+    in_review = ModuleFactory(workshop=world.workshop, actor=world.lead, title="Reviewed one")
+    SectionFactory(module=in_review, actor=carer)
+    round = review_services.review_round_open(
+        module=in_review, reviewers=[carer, world.lead], actor=world.lead
+    )
+
+    html = client_for(carer).get(world.workshop.get_absolute_url()).content.decode()
+    text = html_text(html)
+
+    assert [
+        (module.title, status)
+        for module, status in zip(
+            [world.module, agreed, changed, in_review],
+            ["Draft", "Agreed", "Changed since agreed", "In review"],
+            strict=True,
+        )
+        if f"{module.title} Status: {status}" not in text
+    ] == []
+    assert f'href="{changed.get_absolute_url()}#agreed"' in html
+    assert f'href="{round.get_absolute_url()}"' in html
+
+
+def test_workshop_list_counts_modules_by_status(world, client_for, carer):
+    agreed = ModuleFactory(workshop=world.workshop, actor=world.lead)
+    SectionFactory(module=agreed, actor=carer)
+    agree_module(agreed, reviewers=[carer, world.lead], actor=world.lead)
+
+    response = client_for(carer).get(reverse("workshop_list", args=[world.organisation.pk]))
+
+    assert [w.status_counts for w in response.context["workshops"]] == [
+        [
+            {"key": "draft", "label": "Draft", "count": 1},
+            {"key": "agreed", "label": "Agreed", "count": 1},
+        ]
+    ]
+    assert "Agreed: 1 module" in html_text(response.content.decode())
+
+
+def _agreed_and_changed(lead, carer, workshop, count):
+    """``count`` agreed modules and ``count`` agreed then changed ones in the workshop."""
+    for number in range(count):
+        for changed in (False, True):
+            module = ModuleFactory(workshop=workshop, actor=lead)
+            section = SectionFactory(module=module, actor=carer, body=f"Agreed words {number}")
+            agree_module(module, reviewers=[carer, lead], actor=lead)
+            if changed:
+                edit_section(section, f"Changed words {number}", actor=lead)
+
+
+def _workshop_page_with_statuses(client_for, count):
+    organisation, lead, carer = make_team()
+    workshop = WorkshopFactory(organisation=organisation, actor=lead)
+    _agreed_and_changed(lead, carer, workshop, count)
+    return query_count(client_for(carer), workshop.get_absolute_url())
+
+
+def _workshop_list_with_statuses(client_for, count):
+    organisation, lead, carer = make_team()
+    for _ in range(count):
+        workshop = WorkshopFactory(organisation=organisation, actor=lead)
+        _agreed_and_changed(lead, carer, workshop, 1)
+    return query_count(client_for(carer), reverse("workshop_list", args=[organisation.pk]))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [_workshop_page_with_statuses, _workshop_list_with_statuses],
+    ids=lambda f: f.__name__,
+)
+def test_status_queries_do_not_grow_with_agreed_and_changed_modules(client_for, page):
+    one, many = page(client_for, 1), page(client_for, 6)
+
+    assert many == one, f"{page.__name__}: {one} queries for 1, {many} for 6"
+
+
+# The section form's page: what the formatted editor and the error summary need
+
+
+def test_section_form_refused_opens_with_an_error_summary_linking_to_the_field(
+    client_for, carer, world
+):
+    url = reverse("section_edit", kwargs={"pk": world.section.pk})
+    client = client_for(carer)
+    form = form_values(client.get(url).content.decode(), "based_on_version")
+
+    response = client.post(url, {**form, "title": "", "save": ""})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html_element(html, 'class="error-summary', "</div>")
+    assert 'href="#id_title"' in summary
+    assert "data-focus-on-load" in summary
+    # What was typed comes back in the box the editor is made from.
+    assert form_values(html, "based_on_version")["body"] == form["body"]
+    world.section.refresh_from_db()
+    assert world.section.version == 1
+
+
+def test_section_form_editor_script_carries_the_nonce_the_policy_allows(client_for, carer, world):
+    response = client_for(carer).get(reverse("section_edit", kwargs={"pk": world.section.pk}))
+
+    html = response.content.decode()
+    nonce = re.search(r'<script src="[^"]*live-editor\.js" nonce="([^"]+)"', html).group(1)
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    # The preview is a region named by its heading (a plain div may not be labelled).
+    assert '<section class="col-lg-5" aria-labelledby="preview-heading">' in html
+    assert 'id="preview-heading">How it will print</h2>' in html
+
+
+# Fewer Tab stops: the module's main actions first, each section's actions in one menu
+
+
+def test_module_page_puts_the_review_round_before_the_sections(
+    world, review_round, client_for, review_module, review_section
+):
+    html = client_for(world.lead).get(review_module.get_absolute_url()).content.decode()
+
+    open_round = f'<a class="btn btn-primary" href="{review_round.get_absolute_url()}">'
+    assert html.count(open_round) == 1
+    assert html.index(open_round) < html.index(f'id="section-{review_section.pk}"')
+    assert "Go to review round" not in html
+
+
+def test_module_page_groups_each_sections_actions_in_one_menu(client_for, world, section):
+    other = SectionFactory(module=world.module, actor=world.lead, title="Second thoughts")
+
+    html = client_for(world.lead).get(world.module.get_absolute_url()).content.decode()
+
+    menus = re.findall(r'<details class="section-actions">(.*?)</details>', html, re.S)
+    assert [html_text(menu).split(" ▾")[0] for menu in menus] == [
+        f"Actions for {section.title}",
+        f"Actions for {other.title}",
+    ]
+    for menu, each in zip(menus, (section, other), strict=True):
+        for name in ("section_edit", "section_history", "section_authors", "section_delete"):
+            assert f'href="{reverse(name, kwargs={"pk": each.pk})}"' in menu
+        assert menu.count("data-move=") == 2
+
+
+def test_moving_a_section_with_htmx_answers_its_menu_open(client_for, world, section):
+    other = SectionFactory(module=world.module, actor=world.lead, title="Second thoughts")
+    url = reverse("section_move", kwargs={"pk": other.pk})
+
+    html = (
+        client_for(world.lead)
+        .post(url, {"direction": "up"}, headers={"HX-Request": "true"})
+        .content.decode()
+    )
+
+    opened = re.findall(
+        r'id="section-(\d+)".*?<details class="section-actions"( open)?>', html, re.S
+    )
+    assert opened == [(str(other.pk), " open"), (str(section.pk), "")]

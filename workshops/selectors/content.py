@@ -1,18 +1,142 @@
 """Workshops, modules and sections, scoped to the user's organisations; their history."""
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workshops.attribution import attributed_segments, words_by_author
-from workshops.models import Module, Organisation, Section, SectionRevision, User, Workshop
+from workshops.enums import RoundStatus
+from workshops.models import (
+    Module,
+    Organisation,
+    ReviewRound,
+    Section,
+    SectionRevision,
+    User,
+    Workshop,
+)
+from workshops.models.reviews import content_hash_of
 
 from .base import get_or_404, workshops_visible
 from .contributions import module_balance, workshop_balance
 from .members import memberships_by_id
-from .reviews import agreed_stamp, open_round
+from .reviews import agreed_stamp
 
 # Each author gets a pattern as well as a colour, so the marks never rely on colour alone.
 AUTHOR_STYLES = 8
+
+# Where a module is on its way to a printed pack. Shown in words as well as colour.
+DRAFT, IN_REVIEW, AGREED, CHANGED = "draft", "in_review", "agreed", "changed"
+STATUS_LABELS = {
+    DRAFT: gettext_lazy("Draft"),
+    IN_REVIEW: gettext_lazy("In review"),
+    AGREED: gettext_lazy("Agreed"),
+    CHANGED: gettext_lazy("Changed since agreed"),
+}
+
+
+@dataclass
+class ModuleStatus:
+    """One module's status; for "changed since agreed", what changed, each with a link."""
+
+    key: str
+    open_round: ReviewRound | None = None
+    changed_since_agreed: bool = False
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.key]
+
+
+def module_snapshot_of(module: Module, sections: list[Section]) -> dict:
+    """The module's text and settings as plain data, given its live sections in order: what a
+    review round freezes, and what its content hash is taken over."""
+    return {
+        "module": {
+            "id": module.pk,
+            "title": module.title,
+            "learning_outcomes": module.learning_outcomes,
+            "planned_minutes": module.planned_minutes,
+        },
+        "sections": [
+            {
+                "id": section.pk,
+                "version": section.version,
+                "title": section.title,
+                "kind": section.kind,
+                "audience": section.audience,
+                "content_note": section.content_note,
+                "source_tags": list(section.source_tags),
+                "body": section.body,
+                "body_html": section.body_html,
+                "attribution": section.attribution,
+            }
+            for section in sections
+        ],
+    }
+
+
+def _changes_since(module: Module, snapshot: dict, sections: list[Section]) -> list[dict]:
+    """What differs between the agreed snapshot and the module now: each changed or new section
+    with a link to its difference, each removed one by its heading, and the module's details."""
+    agreed = {s["id"]: s for s in snapshot["sections"]}
+    current = module_snapshot_of(module, sections)
+    changes = []
+    if current["module"] != snapshot["module"]:
+        changes.append({"title": _("The module’s details"), "url": None, "kind": "details"})
+    for now, section in zip(current["sections"], sections, strict=True):
+        before = agreed.pop(section.pk, None)
+        if before is None:
+            changes.append({"title": section.title, "url": _section_url(section), "kind": "added"})
+        elif before != now:
+            url = reverse("section_compare", kwargs={"pk": section.pk})
+            url += f"?old={before['version']}&new={section.version}"
+            changes.append({"title": section.title, "url": url, "kind": "changed"})
+    for before in agreed.values():
+        changes.append({"title": before["title"], "url": None, "kind": "removed"})
+    return changes
+
+
+def _section_url(section: Section) -> str:
+    return reverse("module_detail", kwargs={"pk": section.module_id}) + f"#section-{section.pk}"
+
+
+def module_statuses(*, modules: list[Module]) -> dict[int, ModuleStatus]:
+    """Each module's status by id, in at most two queries however many modules: their open
+    rounds, and the current text of those that were agreed (to compare with the agreed hash).
+    The modules come with ``agreed_version`` loaded."""
+    ids = [module.pk for module in modules]
+    open_rounds = {
+        r.module_id: r
+        for r in ReviewRound.objects.filter(module_id__in=ids, status=RoundStatus.OPEN)
+    }
+    agreed = [m for m in modules if m.agreed_version_id and m.agreed_version.agreed_at]
+    sections_of = {module.pk: [] for module in agreed}
+    if agreed:
+        live = Section.objects.filter(module_id__in=list(sections_of))
+        for section in live.order_by("module_id", "position", "pk"):
+            sections_of[section.module_id].append(section)
+    statuses = {}
+    for module in modules:
+        status = ModuleStatus(DRAFT, open_round=open_rounds.get(module.pk))
+        if module.pk in sections_of:
+            sections = sections_of[module.pk]
+            version = module.agreed_version
+            current = content_hash_of(module_snapshot_of(module, sections))
+            status.key = AGREED
+            if current != version.content_hash:
+                status.key = CHANGED
+                status.changed_since_agreed = True
+                status.changes = _changes_since(module, version.snapshot, sections)
+        if status.open_round is not None:
+            status.key = IN_REVIEW
+        statuses[module.pk] = status
+    return statuses
 
 
 def workshop_list(*, user: User, organisation: Organisation) -> QuerySet[Workshop]:
@@ -28,11 +152,37 @@ def workshop_get(*, user: User, pk: object) -> Workshop:
     return get_or_404(workshops_visible(user).select_related("organisation"), pk=pk)
 
 
+def workshop_list_page(*, user: User, organisation: Organisation) -> dict:
+    """The organisation's workshops, each with how many of its modules are at each status
+    (draft, in review, agreed, changed since agreed), in a fixed number of queries."""
+    workshops = list(workshop_list(user=user, organisation=organisation))
+    modules = list(
+        Module.objects.filter(workshop__in=workshops)
+        .select_related("agreed_version")
+        .order_by("workshop_id", "position", "pk")
+    )
+    statuses = module_statuses(modules=modules)
+    counts = {workshop.pk: Counter() for workshop in workshops}
+    for module in modules:
+        counts[module.workshop_id][statuses[module.pk].key] += 1
+    for workshop in workshops:
+        workshop.status_counts = [
+            {"key": key, "label": STATUS_LABELS[key], "count": counts[workshop.pk][key]}
+            for key in (DRAFT, IN_REVIEW, AGREED, CHANGED)
+            if counts[workshop.pk][key]
+        ]
+    return {"workshops": workshops}
+
+
 def workshop_modules(*, workshop: Workshop) -> QuerySet[Module]:
     """The workshop's modules in order, each with its number of sections, in one query."""
-    return workshop.modules.annotate(
-        section_count=Count("sections", filter=Q(sections__deleted_at__isnull=True))
-    ).order_by("position", "pk")
+    return (
+        workshop.modules.annotate(
+            section_count=Count("sections", filter=Q(sections__deleted_at__isnull=True))
+        )
+        .select_related("agreed_version")
+        .order_by("position", "pk")
+    )
 
 
 def module_get(*, user: User, pk: object) -> Module:
@@ -91,22 +241,31 @@ def workshop_page(*, workshop: Workshop) -> dict:
     memberships = memberships_by_id(organisation=workshop.organisation)
     per_module, whole = workshop_balance(workshop=workshop, memberships=memberships)
     modules = list(workshop_modules(workshop=workshop))
+    statuses = module_statuses(modules=modules)
     for module in modules:
         module.balance = per_module.get(module.pk)
+        module.status = statuses[module.pk]
     return {"modules": modules, "balance": whole, "balance_people": whole.people(memberships)}
 
 
 def module_page(*, module: Module) -> dict:
-    """The module's sections, its balance, its open review round and its agreed stamp."""
+    """The module's sections, its balance, its status (with its open review round, and what
+    changed since it was agreed) and its agreed stamp."""
     sections = list(module_sections(module=module))
     memberships = memberships_by_id(organisation=module.workshop.organisation)
     balance = module_balance(module=module, sections=sections, memberships=memberships)
+    status = module_statuses(modules=[module])[module.pk]
+    stamp = agreed_stamp(version=module.agreed_version)
+    if stamp is not None:
+        stamp["changed"] = status.changed_since_agreed
+        stamp["changes"] = status.changes
     return {
         "sections": sections,
         "balance": balance,
         "balance_people": balance.people(memberships),
-        "open_round": open_round(module=module),
-        "stamp": agreed_stamp(version=module.agreed_version),
+        "status": status,
+        "open_round": status.open_round,
+        "stamp": stamp,
     }
 
 

@@ -19,7 +19,7 @@ from workshops.selectors.content import (
     module_sections,
     section_get,
     workshop_get,
-    workshop_list,
+    workshop_list_page,
     workshop_page,
 )
 from workshops.selectors.members import organisation_get
@@ -43,8 +43,8 @@ class WorkshopListView(ScopedTemplateView):
     template_name = "workshops/workshop_list.html"
 
     def get_context_data(self, **kwargs):
-        workshops = workshop_list(user=self.request.user, organisation=self.object)
-        return super().get_context_data(workshops=workshops, **kwargs)
+        page = workshop_list_page(user=self.request.user, organisation=self.object)
+        return super().get_context_data(**page, **kwargs)
 
 
 class WorkshopCreateView(ScopedFormView):
@@ -243,6 +243,11 @@ class SectionFormView(ScopedFormView):
             preview = render_markdown(form.cleaned_data["body"])
             return self.render_to_response(self.get_context_data(form=form, preview_html=preview))
         return super().form_valid(form)
+
+    def get_context_data(self, **kwargs):
+        # A new section has nothing to preview until something is typed.
+        kwargs.setdefault("preview_html", "")
+        return super().get_context_data(**kwargs)
 
 
 class SectionCreateView(SectionFormView):
