@@ -311,7 +311,7 @@ ROUTES = {
             "content_hash": w.review_round.version.content_hash,
         },
     ),
-    "review_withdraw": Route(lambda w: {"pk": w.review_round.pk}, methods=("POST",)),
+    "review_withdraw": Route(lambda w: {"pk": w.review_round.pk}, methods=("GET", "POST")),
     "comment_add": Route(
         lambda w: {"pk": w.review_round.pk},
         methods=("POST",),

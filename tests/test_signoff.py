@@ -21,7 +21,7 @@ from workshops.enums import Action, DecisionKind, Perspective, Role, RoundStatus
 from workshops.models import ContributionEntry, Module
 from workshops.selectors.reviews import round_sign_off_state
 from workshops.services.reviews import review_decide, review_round_open
-from workshops.signoff import sign_off_state
+from workshops.signoff import sign_off_shortfall, sign_off_state
 
 HASH = "a" * 64
 STALE_HASH = "b" * 64
@@ -117,6 +117,35 @@ def test_sign_off_state_with_only_one_perspective_not_agreed():
     )
 
     assert state.agreed is False
+
+
+# Whether a set of possible approvers can meet the rule at all
+
+FC, PRO = Perspective.FAMILY_CARER, Perspective.PROFESSIONAL
+
+
+@pytest.mark.parametrize(
+    ("perspectives", "need_fc", "need_pro", "missing"),
+    [
+        ([FC, PRO], 1, 1, (0, 0)),
+        ([PRO, PRO, PRO], 1, 1, (1, 0)),
+        ([FC], 1, 1, (0, 1)),
+        ([], 1, 1, (1, 1)),
+        ([FC, PRO], 2, 1, (1, 0)),
+        ([FC, FC, PRO], 2, 1, (0, 0)),
+        ([FC, PRO], 1, 3, (0, 2)),
+        ([FC, FC, FC, PRO, PRO], 2, 2, (0, 0)),
+    ],
+)
+def test_sign_off_shortfall_counts_what_each_perspective_lacks(
+    perspectives, need_fc, need_pro, missing
+):
+    shortfall = sign_off_shortfall(
+        perspectives, family_carer_needed=need_fc, professional_needed=need_pro
+    )
+
+    assert (shortfall.family_carers, shortfall.professionals) == missing
+    assert bool(shortfall) == (missing != (0, 0))
 
 
 # The real service path

@@ -45,3 +45,29 @@ def sign_off_state(decisions, *, content_hash, family_carer_needed, professional
         professional_needed=professional_needed,
         changes_requested=changes,
     )
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """How many more approvals of each perspective a set of possible approvers lacks."""
+
+    family_carers: int
+    professionals: int
+
+    def __bool__(self):
+        return self.family_carers > 0 or self.professionals > 0
+
+
+def sign_off_shortfall(perspectives, *, family_carer_needed, professional_needed):
+    """What the rule still lacks if every one of ``perspectives`` approved: one perspective
+    per possible approval (a reviewer who may sign off, or an approval already given).
+
+    An empty (falsy) shortfall means the rule can still be met.
+    """
+    perspectives = list(perspectives)
+    family_carers = perspectives.count(Perspective.FAMILY_CARER)
+    professionals = perspectives.count(Perspective.PROFESSIONAL)
+    return Shortfall(
+        family_carers=max(family_carer_needed - family_carers, 0),
+        professionals=max(professional_needed - professionals, 0),
+    )

@@ -402,7 +402,7 @@ def _open_round(w):
 def _review_round_open(w):
     def act():
         return reviews.review_round_open(
-            module=w.module, reviewers=[w.co_trainer], actor=_by(w, w.lead)
+            module=w.module, reviewers=[w.lead, w.co_trainer], actor=_by(w, w.lead)
         )
 
     return act, lambda r: [

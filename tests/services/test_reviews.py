@@ -84,13 +84,15 @@ def test_round_open_content_hash_is_hash_of_snapshot(review_round):
 
 
 def test_round_open_snapshot_leaves_out_deleted_sections(
-    world, carer, review_module, review_section
+    world, carer, professional, review_module, review_section
 ):
     deleted = SectionFactory(module=review_module, actor=world.lead, title="Not any more")
     later = SectionFactory(module=review_module, actor=carer, title="Kept")
     section_delete(section=deleted, actor=world.lead)
 
-    round = review_round_open(module=review_module, reviewers=[carer], actor=world.lead)
+    round = review_round_open(
+        module=review_module, reviewers=[carer, professional], actor=world.lead
+    )
 
     sections = ModuleVersion.objects.get(pk=round.version_id).snapshot["sections"]
     assert [s["id"] for s in sections] == [review_section.pk, later.pk]
@@ -229,12 +231,12 @@ def test_withdraw_twice_refused(world, review_round):
 
 
 def test_round_open_while_round_open_without_changes_requested_refused(
-    world, review_round, carer, review_module
+    world, review_round, carer, professional, review_module
 ):
     approve(review_round, carer)
 
     with pytest.raises(ValidationError) as refused:
-        review_round_open(module=review_module, reviewers=[carer], actor=world.lead)
+        review_round_open(module=review_module, reviewers=[carer, professional], actor=world.lead)
 
     assert refused.value.messages == [
         "Round 1 is still open. Withdraw it before opening a new one."
@@ -381,6 +383,108 @@ def test_round_open_with_reviewer_from_other_organisation_refused(
         "reviewers": ["Reviewers must be members of the organisation."]
     }
     assert ReviewRound.objects.filter(module=review_module).count() == 0
+
+
+# Opening a round its reviewers could never agree
+
+
+def _refused_open(module, reviewers, actor):
+    """The reviewers' error of a refused opening, after checking that nothing was made."""
+    entries_before = ContributionEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        review_round_open(module=module, reviewers=reviewers, actor=actor)
+    assert ReviewRound.objects.filter(module=module).count() == 0
+    assert ModuleVersion.objects.filter(module=module).count() == 0
+    assert ContributionEntry.objects.count() == entries_before
+    return refused.value.message_dict
+
+
+def test_round_open_without_family_carer_who_can_sign_off_refused(
+    world, professional, observer, review_module, review_section, django_capture_on_commit_callbacks
+):
+    # The observer is a family carer, but observers comment: they cannot sign off.
+    with django_capture_on_commit_callbacks(execute=True):
+        errors = _refused_open(review_module, [professional, observer], world.lead)
+
+    assert errors == {"reviewers": ["Add at least one family carer who can sign off."]}
+    assert mail.outbox == []
+
+
+def test_round_open_with_external_supporter_as_only_professional_refused(
+    world, carer, external_supporter, review_module, review_section
+):
+    errors = _refused_open(review_module, [carer, external_supporter], world.lead)
+
+    assert errors == {"reviewers": ["Add at least one professional who can sign off."]}
+
+
+def test_round_open_with_reviewers_of_one_perspective_names_both_missing(
+    world, observer, external_supporter, review_module, review_section
+):
+    errors = _refused_open(review_module, [observer, external_supporter], world.lead)
+
+    assert errors == {
+        "reviewers": [
+            "Add at least one family carer who can sign off.",
+            "Add at least one professional who can sign off.",
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("extra_professionals", "message"),
+    [
+        (0, "Add at least 2 professionals who can sign off."),
+        (1, "Add at least one more professional who can sign off."),
+    ],
+)
+def test_round_open_under_organisation_rule_of_two_professionals_says_how_many_to_add(
+    world, carer, review_module, review_section, extra_professionals, message
+):
+    world.organisation.professional_approvals_needed = 2
+    world.organisation.save(update_fields=["professional_approvals_needed"])
+    professionals = [
+        MembershipFactory(
+            organisation=world.organisation,
+            role=Role.CO_TRAINER,
+            perspective=Perspective.PROFESSIONAL,
+        )
+        for _ in range(extra_professionals)
+    ]
+
+    errors = _refused_open(review_module, [carer, *professionals], world.lead)
+
+    assert errors == {"reviewers": [message]}
+
+
+def test_round_open_under_organisation_rule_of_two_carers_opens_with_two(
+    world, carer, professional, review_module, review_section
+):
+    world.organisation.family_carer_approvals_needed = 2
+    world.organisation.save(update_fields=["family_carer_approvals_needed"])
+    second_carer = MembershipFactory(
+        organisation=world.organisation, role=Role.LEAD, perspective=Perspective.FAMILY_CARER
+    )
+
+    round = review_round_open(
+        module=review_module, reviewers=[carer, second_carer, professional], actor=world.lead
+    )
+
+    assert round.status == RoundStatus.OPEN
+    assert review_actions(review_module) == [
+        (Action.REVIEW_OPEN, "reviewround", round.pk, world.lead.pk)
+    ]
+
+
+def test_round_open_with_inactive_account_as_only_family_carer_refused(
+    world, carer, professional, review_module, review_section
+):
+    carer.user.is_active = False
+    carer.user.save(update_fields=["is_active"])
+
+    errors = _refused_open(review_module, [carer, professional], world.lead)
+
+    assert errors == {"reviewers": ["Add at least one family carer who can sign off."]}
 
 
 # Racing, on PostgreSQL

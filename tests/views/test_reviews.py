@@ -13,11 +13,14 @@ from tests.helpers import (
     SECOND_BODY,
     approve,
     edit_section,
+    field_errors,
+    form_values,
     html_element,
     html_inner_text,
     html_text,
     make_people,
     make_team,
+    page_heading,
     query_count,
     request_changes,
     review_actions,
@@ -27,6 +30,7 @@ from workshops.enums import Action, DecisionKind, Perspective, Role, RoundStatus
 from workshops.models import Comment, ContributionEntry, Decision, ReviewRound
 from workshops.services import content as content_services
 from workshops.services import reviews as review_services
+from workshops.services.members import membership_remove
 from workshops.services.reviews import comment_add, comment_set_resolved, review_round_open
 
 MANY = 20
@@ -215,6 +219,237 @@ def test_withdraw_view_by_observer_forbidden(review_round, observer, client_for)
 
     assert response.status_code == 403
     assert round_reloaded(review_round).status == RoundStatus.OPEN
+
+
+def test_withdraw_confirmation_page_explains_and_changes_nothing(world, review_round, client_for):
+    entries_before = ContributionEntry.objects.count()
+
+    response = client_for(world.lead).get(reverse("review_withdraw", args=[review_round.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert page_heading(response) == (
+        "Are you sure you want to withdraw round 1 of “Understanding behaviour”?"
+    )
+    assert html.count("Decisions already given stay in the round's history") == 1
+    form = html_element(html, '<form method="post">', "</form>")
+    assert html_text(html_element(form, "<button", "</button>")) == "Withdraw this round"
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert round_reloaded(review_round).status == RoundStatus.OPEN
+    assert ContributionEntry.objects.count() == entries_before
+
+
+def test_withdraw_confirmation_page_by_observer_forbidden(review_round, observer, client_for):
+    response = client_for(observer).get(reverse("review_withdraw", args=[review_round.pk]))
+
+    assert response.status_code == 403
+
+
+def test_withdraw_confirmation_page_of_ended_round_goes_back_to_round(
+    world, review_round, client_for
+):
+    review_services.review_round_withdraw(round=review_round, actor=world.lead)
+    client = client_for(world.lead)
+
+    response = client.get(reverse("review_withdraw", args=[review_round.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == review_round.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    assert page.count("This round has already ended, so there is nothing to withdraw.") == 1
+
+
+def test_round_page_withdraw_is_a_link_apart_below_the_decision(world, review_round, client_for):
+    # The lead reviews as well, so the page has both the decision and the withdrawal.
+    review_round.reviewers.create(membership=world.lead)
+
+    html = client_for(world.lead).get(review_round.get_absolute_url()).content.decode()
+
+    withdraw_url = reverse("review_withdraw", args=[review_round.pk])
+    assert html.count(f'action="{withdraw_url}"') == 0
+    section = html_element(html, 'class="withdraw-round"', "</section>")
+    assert html_text(html_element(section, "<h2", "</h2>")) == "Withdraw this round"
+    assert section.count(f'href="{withdraw_url}"') == 1
+    assert html.index('id="decide"') < html.index('class="withdraw-round"')
+
+
+def test_round_page_without_edit_right_has_no_withdraw_section(review_round, observer, client_for):
+    html = client_for(observer).get(review_round.get_absolute_url()).content.decode()
+
+    assert html.count('class="withdraw-round"') == 0
+
+
+# The text first, then the decision as choice cards
+
+
+def test_round_page_shows_the_text_before_the_decision(
+    review_round, carer, client_for, review_section
+):
+    html = client_for(carer).get(review_round.get_absolute_url()).content.decode()
+
+    text = html.index(f'id="frozen-section-{review_section.pk}"')
+    assert text < html.index('id="signoff-heading"') < html.index('id="decide"')
+    assert html.index('href="#decide"') < text
+
+
+def test_round_page_decision_choices_are_cards_with_explanations(review_round, carer, client_for):
+    html = client_for(carer).get(review_round.get_absolute_url()).content.decode()
+
+    fieldset = html_element(html, 'id="id_kind"', "</fieldset>")
+    cards = fieldset.split('<label class="choice-card"')[1:]
+    titles = [html_inner_text(card, 'class="choice-card-title"', "<span") for card in cards]
+    assert titles == ["Approve", "Request changes"]
+    # "Chosen" is shown with the check, so the state never rests on colour alone.
+    assert [card.count('class="choice-card-chosen"') for card in cards] == [1, 1]
+    assert [html_element(card, "<input", ">").count('type="radio"') for card in cards] == [1, 1]
+    assert all(card.count('class="choice-card-hint"') == 1 for card in cards)
+    assert fieldset.count("checked") == 0
+
+
+def test_round_page_after_deciding_marks_chosen_card_checked(review_round, carer, client_for):
+    request_changes(review_round, carer, reason="Shorter, please.")
+
+    html = client_for(carer).get(review_round.get_absolute_url()).content.decode()
+
+    fieldset = html_element(html, 'id="id_kind"', "</fieldset>")
+    checked = [
+        value
+        for value in ("approve", "request_changes")
+        if " checked" in html_element(fieldset, f'value="{value}"', ">")
+    ]
+    assert checked == ["request_changes"]
+    assert html_text(html_element(fieldset, "<legend", "</legend>")) == "Change your decision"
+    assert html_inner_text(html, '<textarea name="reason"', "</textarea>") == "Shorter, please."
+
+
+def test_decide_view_without_choice_shows_error_summary_and_keeps_reason(
+    review_round, carer, client_for
+):
+    response = client_for(carer).post(
+        reverse("review_decide", args=[review_round.pk]),
+        {"reason": "I am not sure yet.", "content_hash": review_round.version.content_hash},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html_element(html, 'class="error-summary', "</div>")
+    assert html_text(html_element(summary, '<a href="#id_kind"', "</a>")) == (
+        "Your decision: Choose whether to approve or request changes."
+    )
+    assert html.index('class="error-summary') < html.index("<h1")
+    fieldset = html_element(html, 'id="id_kind"', ">")
+    assert 'aria-describedby="kind-error"' in fieldset
+    assert html_inner_text(html, 'id="kind-error"', "</span>") == (
+        "Choose whether to approve or request changes."
+    )
+    assert form_values(html, "reason")["reason"] == "I am not sure yet."
+    assert Decision.objects.filter(round=review_round).count() == 0
+
+
+def test_decide_view_request_changes_without_reason_links_summary_to_reason(
+    review_round, carer, client_for
+):
+    response = client_for(carer).post(
+        reverse("review_decide", args=[review_round.pk]),
+        {"kind": "request_changes", "content_hash": review_round.version.content_hash},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    summary = html_element(html, 'class="error-summary', "</div>")
+    assert html_text(html_element(summary, '<a href="#id_reason"', "</a>")).endswith(
+        ": Please say what should change."
+    )
+    assert html.count('id="id_reason"') == 1
+    assert form_values(html, "reason")["kind"] == "request_changes"
+
+
+# Rounds that could never be agreed
+
+
+def test_round_open_view_without_family_carer_refused_beside_field_and_in_summary(
+    world, professional, observer, client_for, review_module, review_section
+):
+    entries_before = ContributionEntry.objects.count()
+
+    response = client_for(world.lead).post(
+        reverse("review_round_open", args=[review_module.pk]),
+        {"reviewers": [professional.pk, observer.pk], "message": "Please read by Friday."},
+    )
+
+    html = response.content.decode()
+    message = "Add at least one family carer who can sign off."
+    assert response.status_code == 400
+    assert field_errors(html) == {"reviewers": [message]}
+    summary = html_element(html, 'class="error-summary', "</div>")
+    assert html_text(html_element(summary, '<a href="#id_reviewers"', "</a>")) == (
+        f"Who should review: {message}"
+    )
+    assert html.count('id="id_reviewers"') == 1
+    group = html_element(html, 'id="id_reviewers"', "</fieldset>")
+    assert "has-error" in html_element(group, "class=", ">")
+    boxes = group.split('type="checkbox"')[1:]
+    assert [box.split(">", 1)[0].count('aria-invalid="true"') for box in boxes] == [1] * 4
+    values = form_values(html, "message")
+    assert values["message"] == "Please read by Friday."
+    assert sorted(int(pk) for pk in values["reviewers"]) == sorted([professional.pk, observer.pk])
+    assert ReviewRound.objects.filter(module=review_module).count() == 0
+    assert ContributionEntry.objects.count() == entries_before
+
+
+def test_round_open_view_without_reviewers_shows_error_summary(
+    world, client_for, review_module, review_section
+):
+    response = client_for(world.lead).post(
+        reverse("review_round_open", args=[review_module.pk]), {"message": "Hello"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(html) == {"reviewers": ["Choose at least one reviewer."]}
+    assert html.count('<a href="#id_reviewers"') == 1
+
+
+def test_round_open_page_says_the_rule_and_who_can_sign_off(
+    world, observer, client_for, review_module, review_section
+):
+    world.organisation.professional_approvals_needed = 2
+    world.organisation.save(update_fields=["professional_approvals_needed"])
+
+    response = client_for(world.lead).get(reverse("review_round_open", args=[review_module.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html_inner_text(html, 'id="reviewers-hint"', "</p>") == (
+        "To agree the module, at least 1 family carer and 2 professionals who can sign off "
+        "must approve it. Reviewers, observers and external supporters can comment."
+    )
+    labels = {html_inner_text(html, f'for="id_reviewers_{n}"', "</label>") for n in range(3)}
+    assert f"{observer.user.full_name} — Reviewer / observer, family carer (can comment)" in labels
+    form = html_element(html, '<form method="post" novalidate', "</form>")
+    assert html_text(html_element(form, "<button", "</button>")) == "Open the review round"
+
+
+def test_round_page_after_only_professional_removed_says_it_cannot_be_agreed(
+    world, review_round, professional, client_for
+):
+    membership_remove(membership=professional, actor=world.lead)
+
+    html = client_for(world.lead).get(review_round.get_absolute_url()).content.decode()
+
+    warning = html_inner_text(html, 'id="cannot-be-agreed"', "</div>")
+    assert warning.startswith("This round can no longer be agreed:")
+    assert "It still needs 1 approval from a professional who can sign off." in warning
+    assert "family carer who can sign off" not in warning
+    reviewers = html_element(html, "<h3 class=\"h6\">Reviewers</h3>", "</ul>")
+    assert reviewers.count("(professional, no longer in the organisation)") == 1
+    assert reviewers.count("(family carer, comments but cannot sign off)") == 1
+
+
+def test_round_page_with_reviewers_able_to_agree_has_no_warning(world, review_round, client_for):
+    html = client_for(world.lead).get(review_round.get_absolute_url()).content.decode()
+
+    assert html.count('id="cannot-be-agreed"') == 0
 
 
 # Comments
@@ -428,6 +663,7 @@ def _foreign_requests(round, comment):
             {"kind": "approve", "content_hash": content_hash},
         ),
         "review_withdraw": ("post", reverse("review_withdraw", args=[round.pk]), {}),
+        "review_withdraw_confirm": ("get", reverse("review_withdraw", args=[round.pk]), {}),
         "comment_add": (
             "post",
             reverse("comment_add", args=[round.pk]),
@@ -462,6 +698,7 @@ FOREIGN_REQUESTS = [
     "review_round_detail",
     "review_decide",
     "review_withdraw",
+    "review_withdraw_confirm",
     "comment_add",
     "comment_reply",
     "comment_resolve",
@@ -502,7 +739,9 @@ def test_comment_reply_to_other_organisations_comment_not_found(
     other_module = ModuleFactory(workshop=other_world.workshop, actor=other_world.lead)
     SectionFactory(module=other_module, actor=other_world.lead)
     other_round = review_round_open(
-        module=other_module, reviewers=[other_world.co_trainer], actor=other_world.lead
+        module=other_module,
+        reviewers=[other_world.lead, other_world.co_trainer],
+        actor=other_world.lead,
     )
 
     response = client_for(other_world.lead).post(
@@ -597,7 +836,7 @@ def _review_round_page(client_for, count):
     ]
     reviewers = make_people(organisation, count)
     first = review_services.review_round_open(
-        module=module, reviewers=[lead, *reviewers], actor=lead
+        module=module, reviewers=[lead, carer, *reviewers], actor=lead
     )
     _comment_threads(first, sections, reviewers, [lead, carer], count)
     _decide(first, reviewers[0], DecisionKind.REQUEST_CHANGES)
@@ -614,7 +853,7 @@ def _review_round_page(client_for, count):
         )
     SectionFactory(module=module, actor=carer, body="A new section")
     second = review_services.review_round_open(
-        module=module, reviewers=[lead, *reviewers], actor=lead
+        module=module, reviewers=[lead, carer, *reviewers], actor=lead
     )
     _comment_threads(second, sections, reviewers, [lead, carer], count)
     # Requests for changes keep the round open, so every reviewer can decide.
@@ -657,7 +896,7 @@ def _module_rounds_page(client_for, count):
     people = make_people(organisation, count)
     for number in range(count):
         round = review_services.review_round_open(
-            module=module, reviewers=[people[number], carer], actor=lead
+            module=module, reviewers=[people[number], carer, lead], actor=lead
         )
         review_services.comment_add(
             round=round, body=f"Comment {number}", section_id=section.pk, actor=people[number]

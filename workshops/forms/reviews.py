@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from workshops.enums import (
     DecisionKind,
@@ -27,7 +28,7 @@ class ReviewRoundOpenForm(CrispyForm):
         label=_("Who should review"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Co-trainers and leads can sign off. Reviewers and observers can comment."),
+        error_messages={"required": _("Choose at least one reviewer.")},
     )
     due_date = forms.DateField(
         label=_("Please review by (optional)"),
@@ -42,13 +43,11 @@ class ReviewRoundOpenForm(CrispyForm):
         widget=forms.Textarea({"rows": 3}),
     )
 
-    def __init__(self, *args, candidates=(), **kwargs):
+    def __init__(self, *args, candidates=(), organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = {m.pk: m for m in candidates}
-        self.fields["reviewers"].choices = [
-            (m.pk, f"{m.user.full_name} — {m.get_role_display()}, {m.perspective_label}")
-            for m in candidates
-        ]
+        self.fields["reviewers"].choices = [(m.pk, _candidate_label(m)) for m in candidates]
+        self.fields["reviewers"].help_text = _sign_off_rule_help(organisation)
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
@@ -60,9 +59,47 @@ class ReviewRoundOpenForm(CrispyForm):
         return [self.candidates[pk] for pk in self.cleaned_data["reviewers"]]
 
 
+def _candidate_label(member):
+    can = _("can sign off") if getattr(member, "may_sign_off", False) else _("can comment")
+    role = member.get_role_display()
+    return f"{member.user.full_name} — {role}, {member.perspective_label} ({can})"
+
+
+def _sign_off_rule_help(organisation):
+    """The organisation's sign-off rule in words, so the choice can be right the first time."""
+    if organisation is None:
+        return ""
+    carers = organisation.family_carer_approvals_needed
+    professionals = organisation.professional_approvals_needed
+    rule = _(
+        "To agree the module, at least %(carers)s and %(professionals)s who can sign off "
+        "must approve it. Reviewers, observers and external supporters can comment."
+    )
+    return rule % {
+        "carers": ngettext("%(n)d family carer", "%(n)d family carers", carers) % {"n": carers},
+        "professionals": ngettext("%(n)d professional", "%(n)d professionals", professionals)
+        % {"n": professionals},
+    }
+
+
+# A short plain explanation under each choice; a kind with none is shown with its label only.
+DECISION_EXPLANATIONS = {
+    DecisionKind.APPROVE: _(
+        "You have read the text and are happy for it to be used as it is. "
+        "Your approval is for exactly these words."
+    ),
+    DecisionKind.REQUEST_CHANGES: _(
+        "Something should change before it is agreed. Say what below: the writers will see it."
+    ),
+}
+
+
 class DecisionForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(
-        label=_("Your decision"), choices=DecisionKind.choices, widget=forms.RadioSelect
+        label=_("Your decision"),
+        choices=DecisionKind.choices,
+        widget=forms.RadioSelect({"class": "choice-card-input"}),
+        error_messages={"required": _("Choose whether to approve or request changes.")},
     )
     reason = forms.CharField(
         label=_("What should change? (needed if you ask for changes)"),
@@ -72,6 +109,13 @@ class DecisionForm(CleanTextMixin, forms.Form):
     )
     # The hash of the version the reviewer read; the service refuses any other.
     content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def kind_cards(self):
+        """Each choice of decision with its explanation, for the large choice cards."""
+        return [
+            {"choice": choice, "explanation": DECISION_EXPLANATIONS.get(choice.data["value"], "")}
+            for choice in self["kind"]
+        ]
 
 
 class CommentForm(CleanTextMixin, forms.Form):

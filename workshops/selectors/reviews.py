@@ -6,6 +6,7 @@ from workshops.attribution import word_diff
 from workshops.enums import (
     CreditPreference,
     DecisionKind,
+    Perspective,
     RoundStatus,
     SectionAudience,
     SectionChange,
@@ -24,15 +25,19 @@ from workshops.models import (
 from workshops.models.organisations import perspective_label
 from workshops.rules import COMMENT, SIGN_OFF, can, role_allows
 from workshops.scope import organisation_of
-from workshops.signoff import SignOffState, sign_off_state
+from workshops.signoff import Shortfall, SignOffState, sign_off_shortfall, sign_off_state
 
 from .base import get_or_404, workshops_visible
 
 
 def review_candidates(*, organisation: Organisation) -> list[Membership]:
-    """Members who may review: everyone whose role can at least comment."""
+    """Members who may review: everyone whose role can at least comment, each with
+    ``may_sign_off`` set, as only those count towards the sign-off rule."""
     members = Membership.active.filter(organisation=organisation).select_related("user")
-    return [m for m in members.order_by("user__full_name") if role_allows(m.role, COMMENT)]
+    candidates = [m for m in members.order_by("user__full_name") if role_allows(m.role, COMMENT)]
+    for member in candidates:
+        member.may_sign_off = role_allows(member.role, SIGN_OFF)
+    return candidates
 
 
 def review_round_get(*, user: User, pk: object) -> ReviewRound:
@@ -145,10 +150,15 @@ def module_version_comparison(*, module: Module, old: int, new: int) -> dict:
 def _reviewers_with_decisions(
     round: ReviewRound, decision_of: dict[int, Decision]
 ) -> list[Reviewer]:
-    """The round's reviewers, each with ``decision`` set to theirs, or None."""
+    """The round's reviewers, each with ``decision`` set to theirs, or None, ``has_left`` (no
+    longer an active member) and ``may_sign_off`` (their role, now, signs off)."""
     reviewers = list(round.reviewers.select_related("membership__user"))
     for reviewer in reviewers:
         reviewer.decision = decision_of.get(reviewer.membership_id)
+        reviewer.has_left = not reviewer.membership.is_active
+        reviewer.may_sign_off = not reviewer.has_left and role_allows(
+            reviewer.membership.role, SIGN_OFF
+        )
     return reviewers
 
 
@@ -190,6 +200,37 @@ def round_sign_off_state(
     )
 
 
+def round_sign_off_shortfall(
+    *, round: ReviewRound, reviewers: list[Reviewer], state: SignOffState
+) -> Shortfall:
+    """What the round could still not reach if every reviewer who may still sign off approved
+    (``reviewers`` as ``_reviewers_with_decisions`` gives them): approvals already given count,
+    and so does each reviewer still a member in a role that signs off who has not approved.
+    A shortfall means the round can no longer be agreed (a reviewer left, changed role, or the
+    organisation asks for more approvals now)."""
+    approvals = [Perspective.FAMILY_CARER] * state.family_carer_approvals + [
+        Perspective.PROFESSIONAL
+    ] * state.professional_approvals
+    still_able = [
+        r.membership.perspective
+        for r in reviewers
+        if r.may_sign_off and not _counted_approval(r.decision, round)
+    ]
+    return sign_off_shortfall(
+        approvals + still_able,
+        family_carer_needed=state.family_carer_needed,
+        professional_needed=state.professional_needed,
+    )
+
+
+def _counted_approval(decision: Decision | None, round: ReviewRound) -> bool:
+    return (
+        decision is not None
+        and decision.kind == DecisionKind.APPROVE
+        and decision.content_hash == round.version.content_hash
+    )
+
+
 def review_round_page(*, round: ReviewRound, membership: Membership, user: User) -> dict:
     """What the round page shows: the frozen text with its changes and comments, the reviewers
     and their decisions, the sign-off so far, the open items from earlier rounds and what
@@ -203,6 +244,7 @@ def review_round_page(*, round: ReviewRound, membership: Membership, user: User)
     reviewers = _reviewers_with_decisions(round, decision_of)
     is_reviewer = membership.pk in {r.membership_id for r in reviewers}
     section_ids = {s["id"] for s in version.sections}
+    state = round_sign_off_state(round=round, decisions=decisions)
     return {
         "version": version,
         "previous": previous,
@@ -210,7 +252,12 @@ def review_round_page(*, round: ReviewRound, membership: Membership, user: User)
         "general_threads": [t for t in threads if t.section_id not in section_ids],
         "open_items": [t for t in threads if not t.is_resolved and t.round.number < round.number],
         "reviewers": reviewers,
-        "state": round_sign_off_state(round=round, decisions=decisions),
+        "state": state,
+        "shortfall": (
+            round_sign_off_shortfall(round=round, reviewers=reviewers, state=state)
+            if round.is_open
+            else None
+        ),
         "is_reviewer": is_reviewer,
         "can_sign_off": can(user, SIGN_OFF, organisation) and is_reviewer,
         "can_comment": can(user, COMMENT, organisation),

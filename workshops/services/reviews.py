@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from workshops.enums import Action, DecisionKind, RoundStatus
 from workshops.models import (
@@ -28,6 +29,7 @@ from workshops.models.reviews import content_hash_of
 from workshops.outbox import enqueue
 from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, role_allows
 from workshops.selectors.reviews import round_sign_off_state
+from workshops.signoff import sign_off_shortfall
 
 from .contributions import contribution_record
 from .permissions import require
@@ -87,6 +89,61 @@ def _require_reviewers(reviewers: list[Membership], *, organisation_id: int) -> 
             )
 
 
+def _more_needed(missing: int, *, chosen: int, carers: bool) -> str:
+    """ "Add at least one family carer who can sign off.", and its kin: plain, with numbers."""
+    if carers and chosen:
+        text = ngettext(
+            "Add at least one more family carer who can sign off.",
+            "Add at least %(count)d more family carers who can sign off.",
+            missing,
+        )
+    elif carers:
+        text = ngettext(
+            "Add at least one family carer who can sign off.",
+            "Add at least %(count)d family carers who can sign off.",
+            missing,
+        )
+    elif chosen:
+        text = ngettext(
+            "Add at least one more professional who can sign off.",
+            "Add at least %(count)d more professionals who can sign off.",
+            missing,
+        )
+    else:
+        text = ngettext(
+            "Add at least one professional who can sign off.",
+            "Add at least %(count)d professionals who can sign off.",
+            missing,
+        )
+    return text % {"count": missing}
+
+
+def _require_reachable_sign_off(reviewers: list[Membership], *, module: Module) -> None:
+    """Refuse reviewers who, all approving, still could not meet the organisation's sign-off
+    rule: such a round could never be agreed, and would wait for ever.
+
+    Only reviewers whose role may sign off count; observers and supporters comment.
+    """
+    organisation = module.workshop.organisation
+    perspectives = [
+        r.perspective for r in reviewers if role_allows(r.role, SIGN_OFF) and r.user.is_active
+    ]
+    shortfall = sign_off_shortfall(
+        perspectives,
+        family_carer_needed=organisation.family_carer_approvals_needed,
+        professional_needed=organisation.professional_approvals_needed,
+    )
+    errors = []
+    if shortfall.family_carers:
+        chosen = organisation.family_carer_approvals_needed - shortfall.family_carers
+        errors.append(_more_needed(shortfall.family_carers, chosen=chosen, carers=True))
+    if shortfall.professionals:
+        chosen = organisation.professional_approvals_needed - shortfall.professionals
+        errors.append(_more_needed(shortfall.professionals, chosen=chosen, carers=False))
+    if errors:
+        raise ValidationError({"reviewers": errors})
+
+
 @transaction.atomic
 def review_round_open(
     *,
@@ -96,15 +153,16 @@ def review_round_open(
     due_date: date | None = None,
     actor: Membership,
 ) -> ReviewRound:
-    """Freeze the module's sections into a new version and open a review round on it.
-
-    An open round whose reviewers asked for changes is closed as "changes requested" first; any
-    other open round must be withdrawn before a new one starts. Emails the reviewers after commit.
+    """Freeze the module's sections into a new version and open a review round on it, if the
+    reviewers between them can meet the sign-off rule (else nothing is made; the error says who
+    to add). An open round whose reviewers asked for changes is closed as "changes requested"
+    first; any other must be withdrawn before a new one starts. Emails the reviewers after commit.
     """
     require(actor, EDIT_CONTENT, module)
     Module.objects.select_for_update().filter(pk=module.pk).first()
     reviewers = list(reviewers)
     _require_reviewers(reviewers, organisation_id=module.workshop.organisation_id)
+    _require_reachable_sign_off(reviewers, module=module)
 
     current = ReviewRound.objects.select_for_update().filter(module=module, status=RoundStatus.OPEN)
     for open_round in current:

@@ -36,7 +36,11 @@ class ReviewRoundOpenView(ScopedFormView):
 
     def get_form_kwargs(self):
         candidates = review_candidates(organisation=self.organisation)
-        return {**super().get_form_kwargs(), "candidates": candidates}
+        return {
+            **super().get_form_kwargs(),
+            "candidates": candidates,
+            "organisation": self.organisation,
+        }
 
     def get_title(self):
         return _("Open a review round on “%(title)s”") % {"title": self.object.title}
@@ -150,9 +154,22 @@ class CommentAddView(RoundPageMixin, ScopedFormView):
 
 
 class ReviewWithdrawView(RoundScopedMixin, ScopedConfirmView):
+    """GET asks "are you sure?" and says what withdrawing does; the POST withdraws."""
+
     permission = EDIT_CONTENT
-    http_method_names = ["post"]
+    template_name = "workshops/review_withdraw.html"
     success_message = gettext_lazy("The round has been withdrawn. Nothing was signed off.")
+
+    def get(self, request, *args, **kwargs):
+        if not self.object.is_open:
+            messages.info(
+                request, _("This round has already ended, so there is nothing to withdraw.")
+            )
+            return redirect(self.object)
+        return super().get(request, *args, **kwargs)
+
+    def get_title(self):
+        return _("Withdraw round %(number)s?") % {"number": self.object.number}
 
     def save(self, form):
         return review_services.review_round_withdraw(round=self.object, actor=self.membership)
