@@ -1,10 +1,14 @@
-// Mounts the shared editor on the live section page.
+// Mounts the shared editor: on the live section page (window.coprodLive) and on the section
+// form (window.coprodEditor, around the form's own text box, which it keeps in step).
 //
 // For someone who may write, the page also has a plain form (#live-plain-form) that posts the
 // text to the section's edit page. It is what works without JavaScript; with it, the form's
 // textarea is hidden while the live editor runs and comes back, holding the latest text, if the
 // live room goes away for good (for instance after a change that would make the section too long).
 document.addEventListener("DOMContentLoaded", () => {
+  const sectionBox = document.querySelector("[data-section-editor] textarea");
+  if (sectionBox && window.coprodEditor) window.coprodEditor.mount({ textarea: sectionBox });
+
   const container = document.getElementById("live-editor");
   if (!container || !window.coprodLive) return;
   const perspective = container.dataset.userPerspective;

@@ -284,3 +284,34 @@ def test_csp_balance_bar_and_pack_progress_are_drawn_without_style_attributes(
     assert balance["professional"] == pytest.approx(professional_percent / 100, abs=0.02)
     # A queued pack: a quarter of the way.
     assert progress["pack"] == pytest.approx(0.25, abs=0.02)
+
+
+def test_csp_section_form_editor_is_styled_by_its_nonced_style_element(
+    e2e_db, world, run_in_browser, asgi_server
+):
+    """The section form's editor writes the same <style> element as the live room's, with the
+    page's nonce: without it the editor would have none of CodeMirror's layout."""
+
+    async def scenario(browser):
+        context, page = await sign_in(browser, asgi_server.url, world.co_trainer.user.email)
+        try:
+            response = await page.goto(f"/sections/{world.section.pk}/edit/")
+            await page.locator("[data-section-editor] .cm-editor").wait_for()
+            shown = await page.evaluate(
+                """() => ({
+                  display: getComputedStyle(
+                    document.querySelector("[data-section-editor] .cm-editor")).display,
+                  nonces: [...document.querySelectorAll("head style")].map((style) => style.nonce),
+                  scriptNonce: document.querySelector('script[src*="live-editor"]').nonce,
+                })"""
+            )
+            return shown, await response.header_value("content-security-policy")
+        finally:
+            await close_all(context)
+
+    shown, policy = run_in_browser(scenario)
+
+    assert shown["display"] == "flex"
+    assert shown["scriptNonce"]
+    assert shown["scriptNonce"] in shown["nonces"]
+    assert f"'nonce-{shown['scriptNonce']}'" in policy

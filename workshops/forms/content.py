@@ -51,7 +51,7 @@ class SectionForm(CrispyModelForm):
         fields = ["title", "kind", "body", "audience", "content_note", "source_tags"]
         labels = {"kind": _("Kind of section"), "content_note": _("Content note (optional)")}
         widgets = {
-            "body": forms.Textarea({"rows": 16, "class": "font-monospace", "spellcheck": "true"}),
+            "body": forms.Textarea({"rows": 16, "spellcheck": "true"}),
             "audience": forms.RadioSelect,
         }
 

@@ -2,6 +2,10 @@
 // protocol. This is the source; the page loads the bundle that `npm run build:live` makes from it
 // (static/vendor/live/live-editor.js). See static/vendor/README.md.
 //
+// The editor itself (formatting shown as it will look, the toolbar and its shortcuts) is shared
+// with the section form: editor-setup.js, live-preview.js, toolbar.js and formatting.js. The same
+// bundle gives the section form its editor as window.coprodEditor (section-editor.js).
+//
 // The page keeps working without JavaScript: its plain <textarea> posts the text as usual. Once
 // the live room has sent its state, the textarea is hidden and kept equal to the shared text, so
 // a normal form submit still carries what everyone wrote. Until then, and whenever the live room
@@ -21,19 +25,11 @@ import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import { removeAwarenessStates } from "y-protocols/awareness";
 import { yCollab, yRemoteSelectionsTheme, yUndoManagerKeymap } from "y-codemirror.next";
-import { Annotation, Compartment, EditorState, Prec } from "@codemirror/state";
-import {
-  Decoration,
-  EditorView,
-  ViewPlugin,
-  WidgetType,
-  drawSelection,
-  highlightSpecialChars,
-  keymap,
-} from "@codemirror/view";
-import { defaultKeymap } from "@codemirror/commands";
-import { LanguageSupport, defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
-import { commonmarkLanguage, markdownKeymap } from "@codemirror/lang-markdown";
+import { Annotation, Compartment, EditorState } from "@codemirror/state";
+import { Decoration, EditorView, ViewPlugin, WidgetType } from "@codemirror/view";
+import { sectionEditorExtensions } from "./editor-setup.js";
+import { formattingToolbar } from "./toolbar.js";
+import { coprodEditor } from "./section-editor.js";
 
 // The server reads and writes exactly this shared type.
 const TEXT_NAME = "body";
@@ -292,15 +288,6 @@ function remoteCursors(ytext, awareness) {
   return [yRemoteSelectionsTheme, plugin];
 }
 
-// The container draws the border (see static/css/coprod.css); this only adds what CodeMirror lacks.
-const editorTheme = EditorView.theme({
-  "&": { fontSize: "1rem", minHeight: "inherit" },
-  "&.cm-focused": { outline: "3px solid #0b5ed7", outlineOffset: "2px" },
-  ".cm-scroller": { fontFamily: "inherit", lineHeight: "1.6", minHeight: "inherit" },
-  ".cm-content": { minHeight: "16rem", padding: "0.5rem 0.75rem" },
-  ".cm-content[aria-readonly=true]": { backgroundColor: "#f8f9fa" },
-});
-
 /**
  * Mount a live editor.
  *
@@ -318,6 +305,7 @@ const editorTheme = EditorView.theme({
  *   server sends (the parsed JSON, e.g. {event: "saved", version: 7})
  * @param {HTMLElement[]} [options.plainOnly] shown only while the plain textarea is (its Save button)
  * @param {object} [options.messages] replaces some of the status texts
+ * @param {object} [options.toolbarText] replaces some of the formatting toolbar's words
  * @param {string} [options.nonce] Content-Security-Policy nonce for CodeMirror's <style> element;
  *   by default the nonce of the <script> element that loaded this bundle
  * @param {function} [options.WebSocketPolyfill] for tests only
@@ -371,31 +359,25 @@ function mount(options) {
   const editable = new Compartment();
   const editableWhen = (yes) => [EditorState.readOnly.of(!yes), EditorView.editable.of(yes)];
 
-  const contentAttributes = {
-    "aria-label": CONTENT_LABEL,
-    "aria-multiline": "true",
-    spellcheck: "true",
-    autocapitalize: "sentences",
-  };
+  const contentAttributes = { "aria-label": CONTENT_LABEL };
   if (statusElement && statusElement.id) contentAttributes["aria-describedby"] = statusElement.id;
+
+  // Observers read along: no toolbar for them.
+  const toolbar = readOnly ? null : formattingToolbar({ text: options.toolbarText });
+  if (toolbar) container.append(toolbar.element);
+  contentAttributes.id = `${container.id || "live-editor"}-text`;
 
   const view = new EditorView({
     parent: container,
     state: EditorState.create({
       doc: ytext.toString(),
       extensions: [
-        highlightSpecialChars(),
-        drawSelection(),
-        keymap.of([...yUndoManagerKeymap, ...defaultKeymap]),
-        // CommonMark, as the server stores it. Not markdown(): that also bundles the HTML, CSS
-        // and JavaScript grammars (~150 KiB) to colour embedded HTML, which sections never need.
-        new LanguageSupport(commonmarkLanguage),
-        Prec.high(keymap.of(markdownKeymap)), // Enter continues a list, Backspace undoes that
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-        EditorView.lineWrapping,
-        EditorView.contentAttributes.of(contentAttributes),
-        editorTheme,
-        nonce ? EditorView.cspNonce.of(nonce) : [],
+        sectionEditorExtensions({
+          toolbar,
+          contentAttributes,
+          nonce,
+          undoKeymap: yUndoManagerKeymap,
+        }),
         editable.of(editableWhen(false)),
         // Without the awareness: its cursors are drawn by remoteCursors instead.
         yCollab(ytext, null, { undoManager }),
@@ -403,6 +385,7 @@ function mount(options) {
       ],
     }),
   });
+  if (toolbar) toolbar.attach(view);
 
   // --- Showing either the plain textarea or the live editor -----------------------------------
   const textareaInitial = textarea ? textarea.value : "";
@@ -547,6 +530,7 @@ function mount(options) {
     if (stopped || destroyed) return;
     readOnly = true;
     view.dispatch({ effects: editable.reconfigure(editableWhen(false)) });
+    if (toolbar) toolbar.setEnabled(false);
     setStatus("readOnly");
   }
 
@@ -597,6 +581,7 @@ function mount(options) {
       setStatus(textarea ? "tooLong" : "tooLongNoBox");
     } else setStatus(textarea ? "endedKeptInBox" : "ended");
     view.dispatch({ effects: editable.reconfigure(editableWhen(false)) });
+    if (toolbar) toolbar.setEnabled(false);
     if (textarea) {
       syncTextarea(); // the latest shared text, including anything not yet sent
       showPlain();
@@ -656,6 +641,7 @@ function mount(options) {
     provider,
     view,
     undoManager,
+    toolbar,
     text: () => ytext.toString(),
     get status() {
       return status;
@@ -698,6 +684,9 @@ function mount(options) {
   provider.connect();
   return instance;
 }
+
+// The same editor, without the live room, for the section form.
+window.coprodEditor = coprodEditor;
 
 window.coprodLive = {
   mount,
