@@ -28,6 +28,7 @@ from workshops.models import (
 from workshops.models.reviews import content_hash_of
 from workshops.outbox import enqueue
 from workshops.rules import COMMENT, EDIT_CONTENT, SIGN_OFF, role_allows
+from workshops.selectors.content import module_snapshot_of
 from workshops.selectors.reviews import round_sign_off_state
 from workshops.signoff import sign_off_shortfall
 
@@ -36,31 +37,9 @@ from .permissions import require
 
 
 def module_snapshot(module: Module) -> dict:
-    """The module's current text and settings as plain data, in order: what a round freezes."""
-    sections = module.sections.order_by("position", "pk")
-    return {
-        "module": {
-            "id": module.pk,
-            "title": module.title,
-            "learning_outcomes": module.learning_outcomes,
-            "planned_minutes": module.planned_minutes,
-        },
-        "sections": [
-            {
-                "id": section.pk,
-                "version": section.version,
-                "title": section.title,
-                "kind": section.kind,
-                "audience": section.audience,
-                "content_note": section.content_note,
-                "source_tags": list(section.source_tags),
-                "body": section.body,
-                "body_html": section.body_html,
-                "attribution": section.attribution,
-            }
-            for section in sections
-        ],
-    }
+    """The module's current text and settings as plain data, in order: what a round freezes.
+    One definition with the module lists' "changed since agreed" (selectors.content)."""
+    return module_snapshot_of(module, list(module.sections.order_by("position", "pk")))
 
 
 def _locked_round(round: ReviewRound) -> ReviewRound:
