@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from django.views.generic.base import ContextMixin, View
 
@@ -87,6 +88,8 @@ class ScopedFormView(ScopedView, FormView):
     template_name = "workshops/form_page.html"
     title = None
     success_message = None
+    # The button's words: what pressing it does ("Save the module", not "Submit").
+    submit_label = gettext_lazy("Save")
 
     def save(self, form):
         raise NotImplementedError
@@ -116,6 +119,7 @@ class ScopedFormView(ScopedView, FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("title", self.get_title())
+        kwargs.setdefault("submit_label", self.submit_label)
         return super().get_context_data(**kwargs)
 
 

@@ -53,6 +53,7 @@ class WorkshopCreateView(ScopedFormView):
     pk_url_kwarg = "org_id"
     form_class = WorkshopForm
     title = gettext_lazy("New workshop")
+    submit_label = gettext_lazy("Make the workshop")
     success_message = gettext_lazy("Workshop created.")
 
     def save(self, form):
@@ -75,6 +76,7 @@ class WorkshopEditView(EditFormMixin, ScopedFormView):
     scope = staticmethod(workshop_get)
     form_class = WorkshopForm
     title = gettext_lazy("Edit workshop")
+    submit_label = gettext_lazy("Save the workshop")
     success_message = gettext_lazy("Workshop saved.")
 
     def save(self, form):
@@ -91,6 +93,7 @@ class ModuleCreateView(ScopedFormView):
     scope = staticmethod(workshop_get)
     form_class = ModuleForm
     title = gettext_lazy("New module")
+    submit_label = gettext_lazy("Add the module")
     success_message = gettext_lazy("Module added.")
 
     def save(self, form):
@@ -116,6 +119,7 @@ class ModuleEditView(EditFormMixin, ScopedFormView):
     scope = staticmethod(module_get)
     form_class = ModuleForm
     title = gettext_lazy("Edit module")
+    submit_label = gettext_lazy("Save the module")
     success_message = gettext_lazy("Module saved.")
 
     def save(self, form):

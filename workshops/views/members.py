@@ -59,16 +59,12 @@ class MembersFormView(OrganisationScopedView, ScopedFormView):
     """A form about the organisation's people: back to the people page when done or cancelled."""
 
     permission = MANAGE_MEMBERS
-    # The button's words: what pressing it does.
-    submit_label = gettext_lazy("Save")
 
     def get_success_url(self):
         return reverse("member_list", kwargs={"org_id": self.organisation.pk})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            back_url=self.get_success_url(), submit_label=self.submit_label, **kwargs
-        )
+        return super().get_context_data(back_url=self.get_success_url(), **kwargs)
 
 
 class MemberScopedMixin:

@@ -223,7 +223,9 @@ class NotificationPreferenceView(LoginRequiredMixin, FormView):
         return {"email_notifications": self.request.user.email_notifications}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("Emails"), **kwargs)
+        return super().get_context_data(
+            title=_("Emails"), submit_label=_("Save my email choice"), **kwargs
+        )
 
     def form_valid(self, form):
         account_services.user_set_email_notifications(
