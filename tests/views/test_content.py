@@ -312,6 +312,26 @@ def test_observer_page_offers_no_edit_buttons(client_for, world, observer):
     assert reverse("section_edit", kwargs={"pk": world.section.pk}) not in response.content.decode()
 
 
+# Buttons that say what they do
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "label"),
+    [
+        ("workshop_create", lambda w: {"org_id": w.organisation.pk}, "Make the workshop"),
+        ("workshop_edit", lambda w: {"pk": w.workshop.pk}, "Save the workshop"),
+        ("module_create", lambda w: {"pk": w.workshop.pk}, "Add the module"),
+        ("module_edit", lambda w: {"pk": w.module.pk}, "Save the module"),
+    ],
+)
+def test_form_page_button_says_what_it_does(client_for, world, name, target, label):
+    html = client_for(world.lead).get(reverse(name, kwargs=target(world))).content.decode()
+
+    assert re.findall(r'<button type="submit" class="btn btn-primary">([^<]*)</button>', html) == [
+        label
+    ]
+
+
 # Query counts
 
 
