@@ -16,8 +16,10 @@ from workshops.attribution import (
     attributed_words,
     compress,
     expand,
+    shown_word_opcodes,
     word_change_counts,
     word_diff,
+    word_spans,
     words,
     words_by_author,
 )
@@ -456,3 +458,26 @@ def test_attribute_new_text_insertions_around_repeated_words_keep_their_authors(
     )
 
     assert runs == [["E", 1], ["carer", 1], ["E", 1], ["lead", 1], ["nurse", 1], ["E", 1]]
+
+
+# Positions of words, and the opcodes people are shown
+
+
+def test_word_spans_are_the_positions_of_the_words():
+    text = "  Stay **calm**\n\n- and breathe"
+
+    spans = word_spans(text)
+
+    assert [text[start:end] for start, end in spans] == words(text)
+    assert spans == [(2, 6), (7, 15), (17, 18), (19, 22), (23, 30)]
+
+
+def test_shown_word_opcodes_count_a_punctuation_change_but_not_a_normal_form_change():
+    nfc = unicodedata.normalize("NFC", "café")
+    nfd = unicodedata.normalize("NFD", "café")
+
+    assert shown_word_opcodes(["Stay", "calm"], ["Stay", "calm."]) == [
+        ("equal", 0, 1, 0, 1),
+        ("replace", 1, 2, 1, 2),
+    ]
+    assert shown_word_opcodes([nfc], [nfd]) == [("equal", 0, 1, 0, 1)]

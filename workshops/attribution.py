@@ -165,15 +165,25 @@ def word_change_counts(old_text: str, new_text: str) -> tuple[int, int]:
     return added, removed
 
 
-def word_diff(old_text: str, new_text: str) -> list[tuple[str, str]]:
-    """The difference as (kind, text) runs, kind being "same", "inserted" or "deleted"."""
-    old, new = words(old_text), words(new_text)
-    runs = []
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of the text, in the order ``words`` gives them."""
+    return [match.span() for match in _WORD.finditer(text or "")]
+
+
+def shown_word_opcodes(old: list[str], new: list[str]):
+    """Opcodes of the difference people are shown between two word lists."""
     # Shown to people, so every visible change counts, punctuation and capitals included; a
     # change of Unicode normal form (NFC/NFD) is invisible, so it does not.
     nfc_old = [unicodedata.normalize("NFC", w) for w in old]
     nfc_new = [unicodedata.normalize("NFC", w) for w in new]
-    for tag, i1, i2, j1, j2 in _opcodes(nfc_old, nfc_new):
+    return _opcodes(nfc_old, nfc_new)
+
+
+def word_diff(old_text: str, new_text: str) -> list[tuple[str, str]]:
+    """The difference as (kind, text) runs, kind being "same", "inserted" or "deleted"."""
+    old, new = words(old_text), words(new_text)
+    runs = []
+    for tag, i1, i2, j1, j2 in shown_word_opcodes(old, new):
         if tag == "equal":
             runs.append(("same", " ".join(new[j1:j2])))
             continue

@@ -33,15 +33,16 @@ def _keep_safe_links(tag, attribute, value):
     return value
 
 
-def _clean_once(html):
+def _clean_once(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, allowed_classes=None):
     cleaned = nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         url_schemes=ALLOWED_URL_SCHEMES,
         strip_comments=True,
         link_rel="noopener noreferrer nofollow",
         attribute_filter=_keep_safe_links,
+        allowed_classes=allowed_classes,
     )
     # Parsing drops a newline straight after <pre> and the serialiser does not put it back, so
     # each cleaning would eat one; write it the way HTML serialisation says. (The cleaner escapes
@@ -54,6 +55,13 @@ def clean_html(html: str) -> str:
     # Malformed HTML (an <a> in a <select> in an <a>) can parse into a tree whose serialisation
     # parses differently; cleaning the serialisation once more settles it.
     return _clean_once(_clean_once(html))
+
+
+def clean_with(html: str, *, tags: set, attributes: dict, allowed_classes: dict) -> str:
+    """Clean HTML with a wider allowlist: for HTML built here from cleaned HTML and tags of our
+    own (the marks of a word diff), so that even a mistake there cannot let markup through."""
+    once = _clean_once(html, tags, attributes, allowed_classes)
+    return _clean_once(once, tags, attributes, allowed_classes)
 
 
 def render_markdown(text: str) -> str:

@@ -15,7 +15,14 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
-from tests.helpers import edit_section, make_people, make_team, query_count, table_rows
+from tests.helpers import (
+    edit_section,
+    html_element,
+    make_people,
+    make_team,
+    query_count,
+    table_rows,
+)
 from workshops.enums import CreditPreference, Perspective, Role
 from workshops.models import ContributionEntry, Section, SectionRevision
 from workshops.services import content as content_services
@@ -74,6 +81,49 @@ def test_section_compare_shows_ins_and_del_with_screen_reader_words(world, clien
     assert re.findall(r"<del>(.*?)</del>", html) == [
         f"{hidden}[removed: </span>something.{hidden}]</span>"
     ]
+
+
+def test_section_compare_shows_the_formatted_text_with_its_paragraphs(world, client_for):
+    edit_section(
+        world.section,
+        "## Why it happens\n\nBehaviour is a way of **telling us** what they need.\n\n"
+        "- a [guide](https://example.org/guide)\n- a friend",
+        actor=world.lead,
+    )
+
+    response = client_for(world.co_trainer).get(
+        reverse("section_compare", args=[world.section.pk]), {"old": 1, "new": 2}
+    )
+
+    diff = html_element(response.content.decode(), 'data-testid="diff">', "</div>")
+    hidden = '<span class="visually-hidden">'
+    added = f"<ins>{hidden}[added: </span>"
+    link = '<a href="https://example.org/guide" rel="noopener noreferrer nofollow">'
+    assert diff == (
+        'data-testid="diff">'
+        f"<h4>{added}Why it happens{hidden}]</span></ins></h4>\n"
+        "<p>Behaviour is a way of <strong>telling us</strong> "
+        f"<del>{hidden}[removed: </span>something.{hidden}]</span></del> "
+        f"{added}what they need.{hidden}]</span></ins></p>\n"
+        f"<ul>\n<li>{added}a</ins> {link}<ins>guide</ins></a>{hidden}]</span></li>\n"
+        f"<li>{added}a friend{hidden}]</span></ins></li>\n</ul>\n"
+    )
+    assert "**" not in diff
+    assert '<link rel="stylesheet" href="/static/css/diff.css">' in response.content.decode()
+
+
+def test_section_compare_names_both_versions_and_who_saved_them(world, client_for):
+    edit_section(world.section, "A second version.", actor=world.lead)
+
+    response = client_for(world.co_trainer).get(
+        reverse("section_compare", args=[world.section.pk]), {"old": 1, "new": 2}
+    )
+
+    sentences = re.findall(
+        r'<p class="small text-body-secondary">([^<]*)</p>', response.content.decode()
+    )
+    carer, lead = world.co_trainer.credit_name, world.lead.credit_name
+    assert sentences == [f"Version 1 saved by {carer}; version 2 saved by {lead}."]
 
 
 def test_section_compare_nonexistent_version_is_400_with_a_field_error(world, client_for):
@@ -148,6 +198,27 @@ def test_section_restore_get_shows_the_change_and_the_current_version(world, cli
     assert response.status_code == 200
     assert response.context["form"].initial == {"based_on_version": 2}
     assert [kind for kind, _ in response.context["diff"]] == ["deleted", "inserted"]
+    assert re.findall(r'<p class="lead">([^<]*)</p>', response.content.decode()) == [
+        "This makes version 1's text the current one, as a new version. Nothing is lost: "
+        "version 2 stays in the history. The restored words stay credited to the people who "
+        "wrote them."
+    ]
+
+
+def test_section_restore_get_shows_what_would_change_on_the_formatted_text(world, client_for):
+    edit_section(world.section, "# Calm\n\nA second version.", actor=world.lead)
+
+    response = client_for(world.lead).get(reverse("section_restore", args=[world.section.pk, 1]))
+
+    diff = html_element(response.content.decode(), 'data-testid="diff">', "</div>")
+    hidden = '<span class="visually-hidden">'
+    assert diff == (
+        'data-testid="diff">'
+        f"<h3><del>{hidden}[removed: </span>Calm{hidden}]</span></del></h3>\n"
+        f"<p><del>{hidden}[removed: </span>A second version.{hidden}]</span></del> "
+        f"<ins>{hidden}[added: </span>Behaviour is a way of</ins> <strong><ins>telling us"
+        f"</ins></strong> <ins>something.{hidden}]</span></ins></p>\n"
+    )
 
 
 # Who wrote what
@@ -234,6 +305,37 @@ def test_section_authors_marks_each_word_with_a_letter_and_a_hidden_label(
         ("C", "a family carer, family carer: ", "fourteen fifteen sixteen"),
         ("D", "a professional, professional: ", "seventeen eighteen"),
     ]
+
+
+def test_section_authors_marks_the_formatted_text_with_its_paragraphs(world, client_for):
+    edit_section(
+        world.section,
+        world.section.body + "\n\n## Why\n\n- **Listen** first",
+        actor=world.lead,
+    )
+
+    response = client_for(world.co_trainer).get(reverse("section_authors", args=[world.section.pk]))
+
+    text = html_element(response.content.decode(), 'data-testid="attributed-text">', "</div>")
+    carer = world.co_trainer
+
+    def mark(style, key, member):
+        return (
+            f'<span class="author-mark author-style-{style}"><span class="author-key" '
+            f'aria-hidden="true">{key}</span><span class="visually-hidden">'
+            f"{member.credit_name}, {member.perspective_label}: </span>"
+        )
+
+    assert text == (
+        'data-testid="attributed-text">'
+        f"<p>{mark(0, 'A', carer)}Behaviour is a way of</span> <strong>"
+        '<span class="author-mark author-style-0">telling us</span></strong> '
+        '<span class="author-mark author-style-0">something.</span></p>\n'
+        f"<h4>{mark(1, 'B', world.lead)}Why</span></h4>\n"
+        # Each block starts with its author's letter again.
+        f"<ul>\n<li><strong>{mark(1, 'B', world.lead)}Listen</span></strong> "
+        '<span class="author-mark author-style-1">first</span></li>\n</ul>\n'
+    )
 
 
 def test_section_authors_never_shows_an_anonymous_authors_name(credited_section, world, client_for):

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from workshops.attribution import word_diff
 from workshops.forms.content import RestoreForm
 from workshops.forms.reviews import CompareForm
 from workshops.rules import EDIT_CONTENT, VIEW
@@ -13,10 +12,14 @@ from workshops.selectors.content import (
     deleted_sections,
     module_get,
     revision_get,
-    section_authors_page,
     section_get,
     section_revisions,
     section_versions,
+)
+from workshops.selectors.history import (
+    section_authors_formatted_page,
+    section_compare_page,
+    section_restore_page,
 )
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
@@ -59,13 +62,7 @@ class SectionCompareView(SectionScopedMixin, ScopedTemplateView):
             return self.render_to_response(self.get_context_data(compare_form=form), status=400)
         old = revision_get(section=self.object, version=form.cleaned_data["old"])
         new = revision_get(section=self.object, version=form.cleaned_data["new"])
-        context = self.get_context_data(
-            compare_form=form,
-            old=old,
-            new=new,
-            diff=word_diff(old.body, new.body),
-            title_changed=old.title != new.title,
-        )
+        context = self.get_context_data(compare_form=form, **section_compare_page(old=old, new=new))
         return self.render_to_response(context)
 
 
@@ -85,7 +82,7 @@ class SectionRestoreView(SectionScopedMixin, ScopedFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            revision=self.revision, diff=word_diff(self.object.body, self.revision.body), **kwargs
+            **section_restore_page(section=self.object, revision=self.revision), **kwargs
         )
 
     def form_invalid(self, form):
@@ -123,7 +120,9 @@ class SectionAuthorsView(SectionScopedMixin, ScopedTemplateView):
     template_name = "workshops/section_authors.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**section_authors_page(section=self.object), **kwargs)
+        return super().get_context_data(
+            **section_authors_formatted_page(section=self.object), **kwargs
+        )
 
 
 class DeletedSectionsView(ScopedTemplateView):
