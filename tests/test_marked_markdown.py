@@ -65,6 +65,16 @@ def test_render_word_diff_keeps_headings_paragraphs_and_lists():
     )
 
 
+def test_render_word_diff_a_paragraph_replaced_by_a_heading_keeps_both_formatted():
+    html = diff("Something plain.", "## A calm start\n\nBreathe first.")
+
+    assert html == (
+        f"<p>{removed('Something plain.')}</p>\n"
+        f"<h4>{added('A calm start')}</h4>\n"
+        f"<p>{added('Breathe first.')}</p>\n"
+    )
+
+
 def test_render_word_diff_puts_a_removed_list_item_back_in_its_list():
     assert diff("- a\n- b\n- c", "- a\n- c") == (
         f"<ul>\n<li>a</li>\n<li>{removed('b')}</li>\n<li>c</li>\n</ul>\n"

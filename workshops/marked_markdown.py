@@ -396,6 +396,10 @@ def _around_removed(old_before, old_after, new_gap, at_start, at_end):
     return " ", new_gap
 
 
+# Markup that opens a block at the start of a line: a heading, a list item, a quote, a table row.
+_BLOCK_OPENER = re.compile(r"#{1,6}(?:\s|$)|[-*+]\s|\d{1,9}[.)]\s|>|\|")
+
+
 def diff_merged(old_text: str, new_text: str, opcodes) -> tuple[str, list]:
     """The new text with the removed words of the old set back where they were, and the runs
     (mark 0: inserted, 1: deleted) that cover each change, following ``opcodes`` over the two
@@ -415,7 +419,15 @@ def diff_merged(old_text: str, new_text: str, opcodes) -> tuple[str, list]:
         if i2 > i1 and tag != "equal":
             new_gap = _gap(new_text, new_spans, j1)
             if tag == "replace":
-                before, after = new_gap, " "  # removed, then what replaced it
+                # Removed, then what replaced it. What replaced it may open a block (a heading, a
+                # list item, a quote): then the removed words keep a paragraph of their own, or
+                # the new block's markup would be read as words on their line.
+                opens_block = (length == 0 or "\n" in new_gap) and bool(
+                    _BLOCK_OPENER.match(new_text, new_spans[j1][0])
+                    if j1 < len(new_spans)
+                    else False
+                )
+                before, after = new_gap, "\n\n" if opens_block else " "
             else:
                 before, after = _around_removed(
                     _gap(old_text, old_spans, i1),

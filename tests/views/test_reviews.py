@@ -571,6 +571,23 @@ def test_round_page_shows_word_diff_of_edit_between_rounds(
     assert re.findall(r"<del>(.*?)</del>", diff, re.S) == []
 
 
+def test_round_page_word_diff_is_on_the_formatted_text(
+    world, review_round, carer, professional, client_for, review_module, review_section
+):
+    request_changes(review_round, professional)
+    edit_section(review_section, "## A calm start\n\nBreathe **slowly** first.", actor=carer)
+    second = review_round_open(
+        module=review_module, reviewers=[carer, professional], actor=world.lead
+    )
+
+    html = client_for(carer).get(second.get_absolute_url()).content.decode()
+
+    diff = html_element(html, 'data-testid="diff"', "</div>")
+    # The heading and the bold word are shown formatted, never as markup.
+    assert "<h" in diff and "<strong>" in diff
+    assert "##" not in diff and "**" not in diff
+
+
 def test_round_page_first_round_has_no_diff(review_round, carer, client_for):
     html = client_for(carer).get(review_round.get_absolute_url()).content.decode()
 

@@ -1,22 +1,15 @@
 """A section's history pages: the word diff between two versions, what a restore would change,
 and who wrote what, each on the formatted text."""
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from workshops.attribution import word_diff
-from workshops.marked_markdown import AUTHOR, Mark, render_attributed, render_word_diff
+from workshops.marked_markdown import AUTHOR, Mark, render_attributed
 from workshops.models import Section, SectionRevision
 
 from .content import section_authors_page
-
-
-def word_diff_html(*, old_text: str, new_text: str) -> SafeString:
-    """The new text formatted, with added and removed words marked on it."""
-    # render_word_diff builds its tags itself around sanitised text, so it is safe to show.
-    return mark_safe(  # noqa: S308
-        render_word_diff(old_text, new_text, added=_("added:"), removed=_("removed:"))
-    )
+from .diffs import word_diff_html
 
 
 def section_compare_page(*, old: SectionRevision, new: SectionRevision) -> dict:

@@ -28,6 +28,7 @@ from workshops.scope import organisation_of
 from workshops.signoff import Shortfall, SignOffState, sign_off_shortfall, sign_off_state
 
 from .base import get_or_404, workshops_visible
+from .diffs import word_diff_html
 
 
 def review_candidates(*, organisation: Organisation) -> list[Membership]:
@@ -114,6 +115,9 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
                 "status": SectionChange.CHANGED if before else SectionChange.ADDED,
                 "is_added": not before,
                 "diff": word_diff(before["body"] if before else "", section["body"]),
+                "diff_html": word_diff_html(
+                    old_text=before["body"] if before else "", new_text=section["body"]
+                ),
             }
         )
     new_ids = {section["id"] for section in new.sections}
@@ -126,6 +130,7 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
                     "status": SectionChange.REMOVED,
                     "is_removed": True,
                     "diff": word_diff(section["body"], ""),
+                    "diff_html": word_diff_html(old_text=section["body"], new_text=""),
                 }
             )
     return rows
@@ -174,6 +179,7 @@ def _sections_under_review(
         {
             **section,
             "diff": changes[section["id"]]["diff"] if changes else [],
+            "diff_html": changes[section["id"]]["diff_html"] if changes else "",
             "is_new": bool(changes) and changes[section["id"]]["status"] == SectionChange.ADDED,
             "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,
             "threads": [t for t in threads if t.section_id == section["id"]],
