@@ -978,6 +978,14 @@ STARTER_WORKSHOP = {
     # user can print a pack at once; the others are still drafts.
     "agreed_modules": 3,
     "review": {"opened_by": TOM, "approvals": (SAM, ANITA)},
+    # The next module is in review: the professional has approved it and commented, so the demo
+    # family carer finds a decision waiting for them on their home page.
+    "waiting_review": {
+        "opened_by": TOM,
+        "reviewers": (SAM, ANITA),
+        "approved_by": ANITA,
+        "comment": "Could we add one example from home here? It would help parents picture it.",
+    },
     "audience": (
         "Parents and other family carers of children and young people (up to 18) with a "
         "learning (intellectual) disability whose behaviour challenges."

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.helpers import sign_in
-from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, HILLSIDE, PEOPLE, RIVERSIDE
+from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, HILLSIDE, PEOPLE, RIVERSIDE, SAM
 from workshops.enums import Perspective, Role
 from workshops.models import (
     ContributionEntry,
@@ -161,3 +161,18 @@ def test_seed_demo_agrees_three_starter_modules_through_review_rounds():
             "family_carer",
             "professional",
         ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_a_review_waiting_for_the_demo_family_carer(client):
+    seed()
+    assert sign_in(client, SAM, DEMO_PASSWORD)
+
+    response = client.get("/")
+
+    waiting = response.context["reviews_waiting"]
+    assert [r.status for r in waiting] == ["open"]
+    assert [d.membership.user.email for d in waiting[0].decisions.all()] == [
+        "anita.psychologist@example.org"
+    ]
+    assert "Read and decide" in response.content.decode()

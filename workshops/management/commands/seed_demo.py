@@ -9,7 +9,7 @@ from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPL
 from workshops.enums import DecisionKind, Role
 from workshops.models import Membership, Organisation, User
 from workshops.services.content import module_create, section_create, workshop_create
-from workshops.services.reviews import review_decide, review_round_open
+from workshops.services.reviews import comment_add, review_decide, review_round_open
 
 
 class Command(BaseCommand):
@@ -127,6 +127,8 @@ class Command(BaseCommand):
                 section_count += 1
         for module in modules[: spec["agreed_modules"]]:
             self._agree(module, spec["review"], author)
+        if spec.get("waiting_review"):
+            self._await_decision(modules[spec["agreed_modules"]], spec["waiting_review"], author)
         self._say(
             f"Created “{workshop}” in {organisation}: "
             f"{len(spec['modules'])} modules, {section_count} sections, "
@@ -146,6 +148,28 @@ class Command(BaseCommand):
                 content_hash=round.version.content_hash,
                 actor=reviewer,
             )
+
+    def _await_decision(self, module, review, author):
+        """Open a round that one reviewer has approved and commented on, the other still to
+        decide: what a person's home page shows as waiting for them."""
+        round = review_round_open(
+            module=module,
+            reviewers=[author(email) for email in review["reviewers"]],
+            actor=author(review["opened_by"]),
+        )
+        approver = author(review["approved_by"])
+        comment_add(
+            round=round,
+            body=review["comment"],
+            section_id=round.version.sections[0]["id"],
+            actor=approver,
+        )
+        review_decide(
+            round=round,
+            kind=DecisionKind.APPROVE,
+            content_hash=round.version.content_hash,
+            actor=approver,
+        )
 
     def _print_sign_ins(self, memberships):
         header = ("Email", "Role", "Perspective", "Organisation", "Password")
