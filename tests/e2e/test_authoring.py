@@ -18,7 +18,8 @@ from .pages import WAIT_MS, open_section_actions, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-# A Riverside module that the demo has not agreed yet, so its sections are open for writing.
+# A Riverside module that the demo has not agreed yet (its round is open), so its sections are
+# open for writing.
 MODULE_TITLE = "Proactive strategies: preventing hard moments"
 
 
