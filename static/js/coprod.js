@@ -5,7 +5,13 @@
 function focusOnLoad() {
   const target = document.querySelector(".error-summary[data-focus-on-load]") ||
     document.querySelector("[data-focus-on-load]");
-  if (target) target.focus();
+  if (!target) return;
+  target.focus();
+  // A page reached at a fragment (a saved section: /modules/5/#section-20) has the browser move
+  // the focus to that fragment once it has scrolled there, after this ran: take it back then.
+  if (window.location.hash) {
+    window.addEventListener("load", () => setTimeout(() => target.focus(), 0), { once: true });
+  }
 }
 
 // The header's menu: a disclosure that opens by itself without JavaScript. A browser that cannot

@@ -119,3 +119,38 @@ def test_favicon_ico_answers_with_the_icon(client):
 
     assert response.status_code == 302
     assert client.get(response.url).status_code == 200
+
+
+def test_password_change_is_our_own_page_and_a_wrong_old_password_is_summarised(client_for, world):
+    client = client_for(world.co_trainer)
+    assert reverse("password_change") in client.get(reverse("sign_in_security")).content.decode()
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "not it", "new_password1": "a-new-pass-2026", "new_password2": "x"},
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert page_heading(response) == "Change your password"
+    assert 'href="#id_old_password"' in html
+    # Django's admin look (its breadcrumbs) never shows on the app's own pages.
+    assert "admin/" not in html
+
+
+def test_password_change_done_leads_home(client_for, world):
+    client = client_for(world.co_trainer)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-pass-2026-calm",
+            "new_password2": "a-new-pass-2026-calm",
+        },
+        follow=True,
+    )
+
+    assert page_heading(response) == "Your password has been changed"
+    world.co_trainer.user.refresh_from_db()
+    assert world.co_trainer.user.check_password("a-new-pass-2026-calm")
