@@ -210,3 +210,55 @@ def run_in_browser(chromium_path, asgi_server):
         return result
 
     return run
+
+
+# --- A live room --------------------------------------------------------------------------------
+
+
+@dataclass
+class LiveRoom:
+    """A section on the agenda of a co-design session, its live page, and the people who may
+    write in it: a family carer and a professional (both co-trainers) and the lead."""
+
+    section: object
+    path: str
+    carer: object
+    professional: object
+    lead: object
+
+
+@pytest.fixture
+def make_live_room(world):
+    """``make_live_room(body)``: a section with ``body`` in a session that has just started."""
+    from django.utils import timezone
+
+    from tests.factories import MembershipFactory, SectionFactory
+    from workshops.enums import Perspective, Role
+    from workshops.services.sessions import session_create
+
+    def make(body):
+        professional = MembershipFactory(
+            organisation=world.organisation,
+            role=Role.CO_TRAINER,
+            perspective=Perspective.PROFESSIONAL,
+        )
+        section = SectionFactory(
+            module=world.module, actor=world.co_trainer, title="What behaviour tells us", body=body
+        )
+        session = session_create(
+            workshop=world.workshop,
+            title="Writing module one together",
+            starts_at=timezone.now(),
+            agenda=[world.module],
+            facilitator=world.lead,
+            actor=world.lead,
+        )
+        return LiveRoom(
+            section=section,
+            path=f"/sessions/{session.pk}/sections/{section.pk}/live/",
+            carer=world.co_trainer,
+            professional=professional,
+            lead=world.lead,
+        )
+
+    return make

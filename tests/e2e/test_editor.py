@@ -8,15 +8,12 @@ whose pages report a refusal fails (pages.CspWatch).
 
 import asyncio
 import re
-from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
-from tests.factories import PASSWORD, MembershipFactory, SectionFactory
+from tests.factories import PASSWORD, SectionFactory
 from workshops.attribution import attributed_words
-from workshops.enums import Perspective, Role
-from workshops.models import Membership, Section
+from workshops.models import Section
 
 from .pages import WAIT_MS, close_all, open_live, sign_in, type_at_line_end, wait_for_same_text
 from .test_live_editing import logged_live_words, wait_for_write_back
@@ -259,40 +256,9 @@ def test_editor_without_javascript_the_text_box_edits_previews_and_saves(
 # --- The live room --------------------------------------------------------------------------
 
 
-@dataclass
-class Room:
-    section: Section
-    path: str
-    carer: Membership
-    professional: Membership
-
-
 @pytest.fixture
-def room(e2e_db, world):
-    from workshops.services.sessions import session_create
-
-    professional = MembershipFactory(
-        organisation=world.organisation,
-        role=Role.CO_TRAINER,
-        perspective=Perspective.PROFESSIONAL,
-    )
-    live_section = SectionFactory(
-        module=world.module, actor=world.co_trainer, title="What behaviour tells us", body=BODY
-    )
-    session = session_create(
-        workshop=world.workshop,
-        title="Writing module one together",
-        starts_at=timezone.now(),
-        agenda=[world.module],
-        facilitator=world.lead,
-        actor=world.lead,
-    )
-    return Room(
-        section=live_section,
-        path=f"/sessions/{session.pk}/sections/{live_section.pk}/live/",
-        carer=world.co_trainer,
-        professional=professional,
-    )
+def room(e2e_db, make_live_room):
+    return make_live_room(BODY)
 
 
 def test_editor_live_formatting_keeps_word_attribution_exact(room, run_in_browser, asgi_server):

@@ -7,17 +7,13 @@ what was saved is read from the database once everyone has left and the room has
 
 import asyncio
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from tests.factories import MembershipFactory, SectionFactory
 from workshops.attribution import attributed_words
-from workshops.enums import Action, Perspective, Role
+from workshops.enums import Action, Role
 from workshops.models import ContributionEntry, Membership, Section, SectionRevision
-from workshops.services.sessions import session_create
 
 from .pages import (
     WAIT_SECONDS,
@@ -43,42 +39,9 @@ WRITE_BACK_SECONDS = WAIT_SECONDS
 SCREENSHOT = Path("/tmp/coprod-e2e/live-two-people.png")  # outside the repository
 
 
-@dataclass
-class LiveRoom:
-    section: Section
-    path: str
-    carer: Membership
-    professional: Membership
-    lead: Membership
-
-
 @pytest.fixture
-def live_room(e2e_db, world):
-    """A section on the agenda of a co-design session, and three people who may write in it:
-    a family carer, a professional (both co-trainers) and the organisation's lead."""
-    professional = MembershipFactory(
-        organisation=world.organisation,
-        role=Role.CO_TRAINER,
-        perspective=Perspective.PROFESSIONAL,
-    )
-    section = SectionFactory(
-        module=world.module, actor=world.co_trainer, title="What behaviour tells us", body=BODY
-    )
-    session = session_create(
-        workshop=world.workshop,
-        title="Writing module one together",
-        starts_at=timezone.now(),
-        agenda=[world.module],
-        facilitator=world.lead,
-        actor=world.lead,
-    )
-    return LiveRoom(
-        section=section,
-        path=f"/sessions/{session.pk}/sections/{section.pk}/live/",
-        carer=world.co_trainer,
-        professional=professional,
-        lead=world.lead,
-    )
+def live_room(e2e_db, make_live_room):
+    return make_live_room(BODY)
 
 
 def wait_for_write_back(section, asgi_server, *, after_version):

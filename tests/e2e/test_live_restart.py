@@ -14,13 +14,10 @@ import time
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from tests.factories import SectionFactory
 from tests.helpers import database_url, free_port
 from tests.live.servers import DaphneServer
 from workshops.models import Section, SectionRevision
-from workshops.services.sessions import session_create
 
 from .pages import WAIT_MS, WAIT_SECONDS, close_all, live_text, open_live, sign_in, type_at_line_end
 
@@ -61,19 +58,9 @@ def own_server(e2e_db, tmp_path):
 
 
 @pytest.fixture
-def live_page_path(world):
-    section = SectionFactory(
-        module=world.module, actor=world.co_trainer, title="What behaviour tells us", body=BODY
-    )
-    session = session_create(
-        workshop=world.workshop,
-        title="Writing module one together",
-        starts_at=timezone.now(),
-        agenda=[world.module],
-        facilitator=world.lead,
-        actor=world.lead,
-    )
-    return section, f"/sessions/{session.pk}/sections/{section.pk}/live/"
+def live_page_path(make_live_room):
+    room = make_live_room(BODY)
+    return room.section, room.path
 
 
 def test_live_room_keeps_every_word_once_when_its_server_is_killed_and_restarted(
