@@ -597,3 +597,32 @@ def sign_in(client, email, password):
 
     response = client.post(reverse("login"), {"username": email, "password": password})
     return response.status_code == 302 and "_auth_user_id" in client.session
+
+
+# Two-step sign-in
+
+
+def code_for(key: bytes, *, ahead: int = 0) -> str:
+    """The 6-digit code an authenticator app shows for ``key``, ``ahead`` time steps from now."""
+    from django_otp.oath import totp
+
+    return f"{totp(key, step=30, t0=-30 * ahead, digits=6):06d}"
+
+
+def two_step_on(user):
+    """Two-step sign-in turned on for ``user`` as the set-up page does: (device, codes)."""
+    from django_otp.util import random_hex
+
+    from workshops.services import two_factor as two_factor_services
+
+    key = random_hex(20)
+    return two_factor_services.totp_device_confirm(
+        user=user, key=key, code=code_for(bytes.fromhex(key))
+    )
+
+
+def give_code(client, code, next_url=""):
+    """Post ``code`` to the two-step sign-in page, as a person typing it does."""
+    from django.urls import reverse
+
+    return client.post(reverse("two_factor_verify"), {"code": code, "next": next_url})

@@ -37,9 +37,8 @@ from tests.factories import (
     PackFactory,
     SectionFactory,
 )
-from tests.helpers import agree_module, edit_section
+from tests.helpers import agree_module, edit_section, give_code, two_step_on
 from tests.test_isolation import SKIPPED_NAMES, _url_names, app_url_names
-from tests.views.test_two_factor import give_code, two_step_on
 from workshops.enums import PackState, Perspective, Role
 from workshops.models import Pack
 from workshops.services import reviews as review_services

@@ -16,13 +16,11 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 from tests.factories import PASSWORD
-from tests.helpers import field_errors, html_text, sign_in
+from tests.helpers import code_for, field_errors, give_code, html_text, sign_in, two_step_on
 from tests.live.test_consumers import (  # noqa: F401 (fresh_live_state is an autouse fixture)
     LiveClient,
     _same_origin,
@@ -32,14 +30,8 @@ from tests.live.test_consumers import (  # noqa: F401 (fresh_live_state is an au
 from workshops.enums import Action
 from workshops.live.consumers import REFUSED
 from workshops.models import ContributionEntry, Organisation
-from workshops.services import two_factor as two_factor_services
 
 pytestmark = pytest.mark.django_db
-
-
-def code_for(key: bytes, *, ahead: int = 0) -> str:
-    """The 6-digit code an authenticator app shows for ``key``, ``ahead`` time steps from now."""
-    return f"{totp(key, step=30, t0=-30 * ahead, digits=6):06d}"
 
 
 def wrong_code_for(key: bytes) -> str:
@@ -48,21 +40,9 @@ def wrong_code_for(key: bytes) -> str:
     return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in near)
 
 
-def two_step_on(user):
-    """Two-step sign-in turned on for ``user`` as the set-up page does: (device, codes)."""
-    key = random_hex(20)
-    return two_factor_services.totp_device_confirm(
-        user=user, key=key, code=code_for(bytes.fromhex(key))
-    )
-
-
 def signed_in(client, user):
     assert sign_in(client, user.email, PASSWORD) is True
     return client
-
-
-def give_code(client, code, next_url=""):
-    return client.post(reverse("two_factor_verify"), {"code": code, "next": next_url})
 
 
 def shown_codes(response):
