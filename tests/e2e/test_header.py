@@ -130,5 +130,5 @@ def test_header_sign_in_message_takes_the_focus(workshops_path, run_in_browser, 
     assert run_in_browser(scenario) == {
         "role": "status",
         "heading": "Success",
-        "text": "Welcome back, Sam.",
+        "text": "Welcome, Sam.",
     }

@@ -21,11 +21,6 @@ def test_section_compare_page_gives_runs_and_the_formatted_diff(world):
 
     page = section_compare_page(old=old, new=new)
 
-    assert page["diff"] == [
-        ("same", "Behaviour is a way of **telling us**"),
-        ("deleted", "something."),
-        ("inserted", "more."),
-    ]
     assert page["diff_html"] == (
         "<p>Behaviour is a way of <strong>telling us</strong> "
         f"<del>{HIDDEN}[removed: </span>something.{HIDDEN}]</span></del> "
@@ -42,7 +37,7 @@ def test_section_restore_page_diffs_from_the_current_text_to_the_restored_one(wo
 
     page = section_restore_page(section=section, revision=first)
 
-    assert [kind for kind, _ in page["diff"]] == ["deleted", "inserted"]
+    assert page["diff_html"].count("<del>") == 1
     assert page["diff_html"].startswith(f"<p><del>{HIDDEN}[removed: </span>Something else")
     assert page["revision"] == first
 

@@ -13,6 +13,7 @@ from tests.helpers import approve, make_team, request_changes
 from workshops.selectors.home import home_page
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
+from workshops.services.members import membership_remove
 
 
 def _session(world, *, starts_in, title="Writing together"):
@@ -43,12 +44,39 @@ def test_reviews_waiting_leaves_out_rounds_i_was_not_asked_to_review(world, revi
 
 
 def test_reviews_waiting_leaves_out_other_organisations(make_world):
-    mine, theirs = make_world(complete=True), make_world(complete=True)
+    mine = make_world(complete=True)
+    make_world(complete=True)  # another organisation, with an open round of its own
 
     waiting = home_page(user=mine.co_trainer.user)["reviews_waiting"]
 
     assert waiting == [mine.review_round]
-    assert theirs.review_round not in waiting
+
+
+def test_every_group_forgets_an_organisation_the_person_was_removed_from(make_world):
+    theirs, mine = make_world(complete=True), make_world()
+    person = theirs.co_trainer  # wrote theirs.section; also a member of mine
+    MembershipFactory(organisation=mine.organisation, user=person.user)
+    comment = review_services.comment_add(
+        round=theirs.review_round,
+        body="Gentler, please.",
+        section_id=theirs.section.pk,
+        actor=theirs.lead,
+    )
+    request_changes(theirs.review_round, theirs.lead)
+    review_services.review_round_withdraw(round=theirs.review_round, actor=theirs.lead)
+    groups = ("comments_on_my_words", "open_items", "coming_sessions")
+    before = {group: home_page(user=person.user)[group] for group in groups}
+
+    membership_remove(membership=person, actor=theirs.lead)
+
+    assert before == {
+        "comments_on_my_words": [comment],
+        "open_items": [theirs.review_round],
+        "coming_sessions": [theirs.session],
+    }
+    assert {group: home_page(user=person.user)[group] for group in groups} == {
+        group: [] for group in groups
+    }
 
 
 # Comments on my words

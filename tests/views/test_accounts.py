@@ -50,7 +50,7 @@ def test_sign_in_says_welcome_back_in_a_status_banner_that_takes_the_focus(clien
             "kind": "success",
             "role": "status",
             "heading": "Success",
-            "text": f"Welcome back, {user.get_short_name()}.",
+            "text": f"Welcome, {user.get_short_name()}.",
         }
     ]
 

@@ -4,7 +4,6 @@ and who wrote what, each on the formatted text."""
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from workshops.attribution import word_diff
 from workshops.marked_markdown import AUTHOR, Mark, render_attributed
 from workshops.models import Section, SectionRevision
 
@@ -17,7 +16,6 @@ def section_compare_page(*, old: SectionRevision, new: SectionRevision) -> dict:
     return {
         "old": old,
         "new": new,
-        "diff": word_diff(old.body, new.body),
         "diff_html": word_diff_html(old_text=old.body, new_text=new.body),
         "title_changed": old.title != new.title,
     }
@@ -27,7 +25,6 @@ def section_restore_page(*, section: Section, revision: SectionRevision) -> dict
     """What restoring ``revision`` would change in the section as it is now."""
     return {
         "revision": revision,
-        "diff": word_diff(section.body, revision.body),
         "diff_html": word_diff_html(old_text=section.body, new_text=revision.body),
     }
 

@@ -51,14 +51,16 @@ def home_page(*, user: User) -> dict:
     }
 
 
-def _live(queryset: QuerySet, workshops: QuerySet[Workshop], prefix: str = "") -> QuerySet:
+def _in_live_modules(queryset: QuerySet, workshops: QuerySet[Workshop]) -> QuerySet:
     """Only what is in the person's organisations, and not in a deleted module."""
-    return queryset.filter(
-        **{
-            f"{prefix}module__workshop__in": workshops,
-            f"{prefix}module__deleted_at__isnull": True,
-        }
-    )
+    return queryset.filter(module__workshop__in=workshops, module__deleted_at__isnull=True)
+
+
+def _modules_worked_on(memberships: list[int]) -> QuerySet:
+    """The ids of the modules the person has contributed to, from the contribution log."""
+    return ContributionEntry.objects.filter(
+        membership_id__in=memberships, module_id__isnull=False
+    ).values("module_id")
 
 
 def reviews_waiting(*, memberships: list[int], workshops: QuerySet[Workshop]) -> list[ReviewRound]:
@@ -69,7 +71,7 @@ def reviews_waiting(*, memberships: list[int], workshops: QuerySet[Workshop]) ->
         status=RoundStatus.OPEN, reviewers__membership_id__in=memberships
     )
     return list(
-        _live(asked, workshops)
+        _in_live_modules(asked, workshops)
         .filter(~Exists(decided))
         .select_related("module__workshop__organisation")
         .distinct()
@@ -81,8 +83,11 @@ def comments_on_my_words(*, memberships: list[int], workshops: QuerySet[Workshop
     """Unresolved comments by others on sections in which the person's words are now, newest
     first; the words are found from each section's word attribution."""
     comments = list(
-        _live(Comment.objects.filter(parent__isnull=True, resolved_at__isnull=True), workshops)
-        .filter(section_id__isnull=False)
+        _in_live_modules(
+            Comment.objects.filter(parent__isnull=True, resolved_at__isnull=True), workshops
+        )
+        # Only where the person has written at all, before their words are looked for.
+        .filter(section_id__isnull=False, module_id__in=_modules_worked_on(memberships))
         .exclude(author_id__in=memberships)
         .select_related("author__user", "round", "module__workshop__organisation")
         .order_by("-created_at", "-pk")
@@ -102,36 +107,30 @@ def last_round_open_items(
 ) -> list[ReviewRound]:
     """For each module the person has worked on, its last ended round, when something from
     it is still open: each with ``changes_requested`` (decisions asking for changes) and
-    ``open_comments`` (unresolved comments from ended rounds)."""
-    worked_on = ContributionEntry.objects.filter(
-        membership_id__in=memberships, module_id__isnull=False
-    ).values("module_id")
+    ``open_comments`` (its unresolved comments)."""
+    worked_on = _modules_worked_on(memberships)
     last_ended = (
         ReviewRound.objects.filter(module=OuterRef("module"), status__in=ENDED_ROUNDS)
         .order_by("-number")
         .values("pk")[:1]
     )
     rounds = list(
-        _live(ReviewRound.objects.filter(module_id__in=worked_on), workshops)
+        _in_live_modules(ReviewRound.objects.filter(module_id__in=worked_on), workshops)
         .filter(pk=Subquery(last_ended))
         .select_related("module__workshop__organisation")
         .order_by("-closed_at", "-pk")
     )
     by_round = {r.pk: r for r in rounds}
-    by_module = {r.module_id: r for r in rounds}
     for r in rounds:
         r.changes_requested, r.open_comments = [], []
     asked = Decision.objects.filter(round_id__in=list(by_round), kind=DecisionKind.REQUEST_CHANGES)
     for decision in asked.select_related("membership__user").order_by("decided_at"):
         by_round[decision.round_id].changes_requested.append(decision)
     still_open = Comment.objects.filter(
-        module_id__in=list(by_module),
-        parent__isnull=True,
-        resolved_at__isnull=True,
-        round__status__in=ENDED_ROUNDS,
+        round_id__in=list(by_round), parent__isnull=True, resolved_at__isnull=True
     )
     for comment in still_open.select_related("author__user").order_by("created_at", "pk"):
-        by_module[comment.module_id].open_comments.append(comment)
+        by_round[comment.round_id].open_comments.append(comment)
     return [r for r in rounds if r.changes_requested or r.open_comments]
 
 

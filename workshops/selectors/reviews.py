@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 
-from workshops.attribution import word_diff
 from workshops.enums import (
     CreditPreference,
     DecisionKind,
@@ -114,7 +113,6 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
                 "title": section["title"],
                 "status": SectionChange.CHANGED if before else SectionChange.ADDED,
                 "is_added": not before,
-                "diff": word_diff(before["body"] if before else "", section["body"]),
                 "diff_html": word_diff_html(
                     old_text=before["body"] if before else "", new_text=section["body"]
                 ),
@@ -129,7 +127,6 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
                     "title": section["title"],
                     "status": SectionChange.REMOVED,
                     "is_removed": True,
-                    "diff": word_diff(section["body"], ""),
                     "diff_html": word_diff_html(old_text=section["body"], new_text=""),
                 }
             )
@@ -178,7 +175,6 @@ def _sections_under_review(
     return [
         {
             **section,
-            "diff": changes[section["id"]]["diff"] if changes else [],
             "diff_html": changes[section["id"]]["diff_html"] if changes else "",
             "is_new": bool(changes) and changes[section["id"]]["status"] == SectionChange.ADDED,
             "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,

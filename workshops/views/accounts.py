@@ -27,7 +27,7 @@ class SignInView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         name = form.get_user().get_short_name()
-        messages.success(self.request, _("Welcome back, %(name)s.") % {"name": name})
+        messages.success(self.request, _("Welcome, %(name)s.") % {"name": name})
         return response
 
 
