@@ -46,7 +46,7 @@ from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
 
-ROLES = (Role.LEAD, Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER)
+ROLES = (Role.LEAD, Role.CO_TRAINER, Role.OBSERVER, Role.EXTERNAL_SUPPORTER, Role.STAFF)
 
 
 @dataclass

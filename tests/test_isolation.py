@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 from workshops.enums import PackState, Role
-from workshops.models import ContributionEntry, Membership, Pack, TimeEntry
+from workshops.models import ContributionEntry, Membership, Organisation, Pack, TimeEntry
 
 # Not the app's own pages: Django's admin site and Django's sign-in / password views.
 SKIPPED_NAMESPACES = {"admin"}
@@ -165,6 +165,13 @@ def _own_two_step_page(response, own, other):
             reverse("two_factor_manage"),
             reverse("two_factor_recovery_codes"),
         }
+
+
+def _operator_page_not_there(response, own, other):
+    # Only for the site's operators (Django staff): to a member of any organisation, whatever
+    # their role, the page is not there, and a POST makes nothing.
+    assert response.status_code == 404
+    assert not Organisation.objects.filter(name="Planted organisation").exists()
 
 
 def _two_step_route(methods=("GET",), post_data=lambda w: {}):
@@ -368,6 +375,18 @@ ROUTES = {
     ),
     "glossary": Route(
         _no_kwargs, denied=None, login_required=False, check=_glossary_names_no_organisation
+    ),
+    "operator_organisation_create": Route(
+        _no_kwargs,
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "name": "Planted organisation",
+            "lead_name": "Someone Else",
+            "lead_email": "someone@example.org",
+            "lead_perspective": "professional",
+        },
+        denied=None,
+        check=_operator_page_not_there,
     ),
 }
 

@@ -14,11 +14,12 @@ from workshops.enums import Role
 from workshops.models import Membership
 from workshops.rules import ACTIONS, can
 
-LEAD, CO_TRAINER, OBSERVER, EXTERNAL = (
+LEAD, CO_TRAINER, OBSERVER, EXTERNAL, STAFF = (
     Role.LEAD,
     Role.CO_TRAINER,
     Role.OBSERVER,
     Role.EXTERNAL_SUPPORTER,
+    Role.STAFF,
 )
 
 
@@ -47,6 +48,14 @@ TABLE = [
     (OBSERVER, "comment", True),
     (OBSERVER, "sign_off", False),
     (OBSERVER, "view_log", False),
+    # Supports the work from inside without training: reads, comments, logs their own time
+    # (tests/services/test_members.py), never writes the material or signs it off.
+    (STAFF, "view", True),
+    (STAFF, "edit_content", False),
+    (STAFF, "manage_members", False),
+    (STAFF, "comment", True),
+    (STAFF, "sign_off", False),
+    (STAFF, "view_log", False),
 ]
 
 

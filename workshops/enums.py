@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     CO_TRAINER = "co_trainer", _("Co-trainer")
     OBSERVER = "observer", _("Reviewer / observer")
     EXTERNAL_SUPPORTER = "external_supporter", _("External supporter")
+    STAFF = "staff", _("Staff member")
 
 
 class Perspective(models.TextChoices):

@@ -24,6 +24,10 @@ PERMISSION_TABLE = {
     Role.CO_TRAINER: {VIEW, EDIT_CONTENT, COMMENT, SIGN_OFF, VIEW_LOG},
     Role.EXTERNAL_SUPPORTER: {VIEW, EDIT_CONTENT, COMMENT, VIEW_LOG},
     Role.OBSERVER: {VIEW, COMMENT},
+    # Internal staff who support the work without training: they read, comment and log their
+    # own time (which needs only VIEW), but never sign off. When delivery teams exist they may
+    # be on one; that will be a new action here, not a wider role.
+    Role.STAFF: {VIEW, COMMENT},
 }
 
 

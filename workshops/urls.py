@@ -14,6 +14,7 @@ from workshops.views import (
     two_factor,
 )
 from workshops.views.help import GlossaryView
+from workshops.views.operator import OrganisationCreateView
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -190,4 +191,9 @@ urlpatterns = [
         "sections/<int:pk>/authors/", history.SectionAuthorsView.as_view(), name="section_authors"
     ),
     path("help/words/", GlossaryView.as_view(), name="glossary"),
+    path(
+        "operator/organisations/new/",
+        OrganisationCreateView.as_view(),
+        name="operator_organisation_create",
+    ),
 ]

@@ -36,6 +36,7 @@ from tests.factories import (
     OrganisationFactory,
     PackFactory,
     SectionFactory,
+    UserFactory,
 )
 from tests.helpers import agree_module, edit_section, give_code, two_step_on
 from tests.test_isolation import SKIPPED_NAMES, _url_names, app_url_names
@@ -52,14 +53,15 @@ PHONE_WIDTH = 390
 WIDTHS = {"desktop": (1280, 900), "phone": (PHONE_WIDTH, 844)}
 
 # Who visits: the organisation's lead, its family carer co-trainer (who may do everything but
-# manage the team), nobody signed in, and a person with two-step sign-in before and after they
-# have given their code.
-LEAD, CARER, ANONYMOUS, TWO_STEP_PENDING, TWO_STEP = (
+# manage the team), nobody signed in, a person with two-step sign-in before and after they
+# have given their code, and the site's operator (a Django staff user in no organisation).
+LEAD, CARER, ANONYMOUS, TWO_STEP_PENDING, TWO_STEP, OPERATOR = (
     "lead",
     "carer",
     "anonymous",
     "two-step, code not given",
     "two-step",
+    "operator",
 )
 
 # What the answer is: a page (axe-core and the width check), or something else checked for its
@@ -223,6 +225,8 @@ VISITS = {
     "favicon": Visit(ANONYMOUS, kind=DATA, content_type="image/svg+xml"),
     # For load balancers: without a worker or Redis it says so with 503.
     "healthz": Visit(ANONYMOUS, kind=DATA, content_type="application/json", statuses=(200, 503)),
+    # The site's operator sets up a new organisation and its first lead.
+    "operator_organisation_create": Visit(OPERATOR),
 }
 
 
@@ -381,6 +385,7 @@ def site(e2e_db, make_world):
             CARER: _session_cookie(_signed_in(user)),
             TWO_STEP_PENDING: pending,
             TWO_STEP: verified,
+            OPERATOR: _session_cookie(_signed_in(UserFactory(is_staff=True))),
         },
     )
     # The pack is ready, with its file where the server looks for it.

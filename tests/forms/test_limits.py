@@ -22,6 +22,7 @@ from workshops.forms.members import (
     InvitationForm,
     MembershipForm,
     NotificationPreferenceForm,
+    OrganisationCreateForm,
 )
 from workshops.forms.packs import PackRequestForm
 from workshops.forms.reviews import CommentForm, CompareForm, DecisionForm, ReviewRoundOpenForm
@@ -34,6 +35,7 @@ from workshops.models import (
     Decision,
     Invitation,
     Membership,
+    Organisation,
     Pack,
     ReviewRound,
     Section,
@@ -65,12 +67,20 @@ STORED_AS = {
         "email": (Invitation, "email"),
         "role": (Invitation, "role"),
         "perspective": (Invitation, "perspective"),
+        "job_title": (Invitation, "job_title"),
         "is_external": (Invitation, "is_external"),
     },
     MembershipForm: {
         "role": (Membership, "role"),
         "perspective": (Membership, "perspective"),
+        "job_title": (Membership, "job_title"),
         "is_external": (Membership, "is_external"),
+    },
+    OrganisationCreateForm: {
+        "name": (Organisation, "name"),
+        "lead_name": (Invitation, "full_name"),
+        "lead_email": (Invitation, "email"),
+        "lead_perspective": (Invitation, "perspective"),
     },
     CreditPreferenceForm: {"credit_preference": (Membership, "credit_preference")},
     AcceptInvitationForm: {

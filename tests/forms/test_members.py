@@ -16,7 +16,9 @@ from tests.forms.hostile import (
     check_hostile_case,
     too_long,
 )
+from tests.helpers import html_text, table_rows
 from workshops.enums import Role
+from workshops.forms.members import MembershipForm
 from workshops.models import Membership, User
 
 
@@ -81,6 +83,17 @@ CASES = {
         lambda w: {"email": "a@example.org", "role": "observer", "perspective": "robot"},
         400,
         {"perspective": [bad_choice("robot")]},
+    ),
+    "invite-huge-job-title": Case(
+        _invite_url,
+        lambda w: {
+            "email": "a@example.org",
+            "role": "staff",
+            "perspective": "professional",
+            "job_title": HUGE_TITLE,
+        },
+        400,
+        {"job_title": [too_long(120, 10_000)]},
     ),
     "invite-existing-member": Case(
         _invite_url,
@@ -291,3 +304,56 @@ def test_observer_credit_preference_nonexistent_org_not_found(client_for, world)
     )
 
     assert response.status_code == 404
+
+
+# Job titles: from the invite form to the People page
+
+
+def test_invite_job_title_shown_on_people_page_once_they_join(client_for, world, client):
+    lead = client_for(world.lead)
+    response = lead.post(
+        reverse("member_invite", kwargs={"org_id": world.organisation.pk}),
+        {
+            "email": "priya@example.org",
+            "role": "staff",
+            "perspective": "professional",
+            "job_title": "  Family liaison officer ",
+        },
+    )
+    assert response.status_code == 302
+    invitation = world.organisation.invitations.get(email="priya@example.org")
+    assert (invitation.role, invitation.job_title) == (Role.STAFF, "Family liaison officer")
+    people = reverse("member_list", kwargs={"org_id": world.organisation.pk})
+    pending = html_text(lead.get(people).content.decode())
+    assert (
+        "priya@example.org — Staff member (Family liaison officer), "
+        "Professional (learned experience)" in pending
+    )
+
+    client.post(reverse("invitation_accept", kwargs={"token": invitation.token}), _accept())
+
+    rows = table_rows(lead.get(people))
+    joined = [row for row in rows if row[0].startswith("Sam Carer")]
+    assert [row[:2] for row in joined] == [["Sam Carer Family liaison officer", "Staff member"]]
+
+
+def test_member_form_shows_job_title_only_when_started_from_the_current_one():
+    started = MembershipForm(
+        initial={"role": "staff", "perspective": "professional", "job_title": "Nurse"}
+    )
+    not_started = MembershipForm(initial={"role": "staff", "perspective": "professional"})
+
+    assert (started["job_title"].value(), "job_title" in not_started.fields) == ("Nurse", False)
+
+
+def test_member_form_without_job_title_keeps_the_members_job_title(client_for, world):
+    Membership.objects.filter(pk=world.co_trainer.pk).update(job_title="Parent carer trainer")
+
+    response = client_for(world.lead).post(
+        reverse("member_edit", kwargs={"org_id": world.organisation.pk, "pk": world.co_trainer.pk}),
+        {"role": "staff", "perspective": "family_carer", "job_title": ""},
+    )
+
+    assert response.status_code == 302
+    member = Membership.objects.get(pk=world.co_trainer.pk)
+    assert (member.role, member.job_title) == (Role.STAFF, "Parent carer trainer")

@@ -333,6 +333,7 @@ def _invitation_create(w):
             email=" New.Person@Example.org ",
             role="observer",
             perspective="family_carer",
+            job_title="Peer support worker",
             actor=_by(w, w.lead),
         )
 
@@ -359,6 +360,7 @@ def _membership_update(w):
             role="observer",
             perspective="professional",
             is_external=True,
+            job_title="Clinical psychologist",
             actor=_by(w, w.lead),
         )
 
@@ -600,6 +602,10 @@ SERVICES = {
         no_entry="not a contribution: asks for an email to someone who may have no account"
     ),
     "members.membership_set_credit_preference": Service(_membership_set_credit_preference),
+    "organisations.organisation_create": Service(
+        no_entry="the site operator's write, before the organisation has a member to log as: "
+        "its log starts when the invited lead joins (member.join, as invitation_accept)"
+    ),
     "reviews.module_snapshot": Service(
         no_entry="writes nothing: reads the module for a round to freeze"
     ),

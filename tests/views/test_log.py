@@ -305,6 +305,7 @@ def test_contribution_log_pages_refuse_an_observer(name, world, observer, client
         (Role.CO_TRAINER, 200),
         (Role.EXTERNAL_SUPPORTER, 200),
         (Role.OBSERVER, 403),
+        (Role.STAFF, 403),
     ],
 )
 def test_contribution_log_follows_view_log_permission(client_for, world, role, status):

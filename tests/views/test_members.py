@@ -571,3 +571,25 @@ def _member_list_invitations(client_for, count):
 
 def test_member_list_queries_do_not_grow_with_pending_invitations(client_for):
     assert _member_list_invitations(client_for, 1) == _member_list_invitations(client_for, MANY)
+
+
+def test_member_edit_page_starts_from_the_job_title(client_for, world):
+    member = world.co_trainer
+    member.job_title = "Peer support worker"
+    member.save(update_fields=["job_title"])
+
+    response = client_for(world.lead).get(
+        reverse("member_edit", kwargs={"org_id": world.organisation.pk, "pk": member.pk})
+    )
+
+    assert response.context["form"]["job_title"].value() == "Peer support worker"
+
+
+def test_invitation_page_starts_from_the_name_the_inviter_typed(client, world):
+    invitation = InvitationFactory(
+        organisation=world.organisation, invited_by=world.lead, full_name="Priya Shah"
+    )
+
+    response = client.get(reverse("invitation_accept", kwargs={"token": invitation.token}))
+
+    assert response.context["form"]["full_name"].value() == "Priya Shah"

@@ -9,9 +9,19 @@ from workshops.enums import (
     Perspective,
     Role,
 )
-from workshops.models import Invitation
+from workshops.models import Invitation, Membership, Organisation
 
 from .base import CrispyForm
+
+
+def _job_title_field():
+    column = Membership._meta.get_field("job_title")
+    return forms.CharField(
+        label=_("Job title"),
+        max_length=column.max_length,
+        required=False,
+        help_text=column.help_text,
+    )
 
 
 class InvitationForm(CrispyForm):
@@ -23,6 +33,7 @@ class InvitationForm(CrispyForm):
     perspective = forms.ChoiceField(
         label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect
     )
+    job_title = _job_title_field()
     is_external = forms.BooleanField(
         label=_("External to the organisation"),
         required=False,
@@ -35,7 +46,36 @@ class MembershipForm(CrispyForm):
     perspective = forms.ChoiceField(
         label=_("Perspective"), choices=Perspective.choices, widget=forms.RadioSelect
     )
+    job_title = _job_title_field()
     is_external = forms.BooleanField(label=_("External to the organisation"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Shown only when the form starts from the member's current job title: an empty box
+        # saved as it is would wipe the one they have.
+        if "job_title" not in self.initial:
+            del self.fields["job_title"]
+
+
+class OrganisationCreateForm(CrispyForm):
+    """A new organisation and who will lead it (the operator's page)."""
+
+    name = forms.CharField(
+        label=_("Organisation’s name"),
+        max_length=Organisation._meta.get_field("name").max_length,
+        help_text=_("As people in it would say it, for example: Riverside Family Support."),
+    )
+    lead_name = forms.CharField(
+        label=_("Lead’s full name"), max_length=Invitation._meta.get_field("full_name").max_length
+    )
+    lead_email = forms.EmailField(
+        label=_("Lead’s email address"),
+        max_length=Invitation._meta.get_field("email").max_length,
+        help_text=_("They join with this address, from the link you give them."),
+    )
+    lead_perspective = forms.ChoiceField(
+        label=_("The lead’s perspective"), choices=Perspective.choices, widget=forms.RadioSelect
+    )
 
 
 class CreditPreferenceForm(CrispyForm):

@@ -48,6 +48,9 @@ class Organisation(models.Model):
         return reverse("workshop_list", kwargs={"org_id": self.pk})
 
 
+JOB_TITLE_HELP = _("For example: Peer support worker, Clinical psychologist")
+
+
 class ActiveMembershipManager(models.Manager):
     def get_queryset(self):
         return super().get_queryset().filter(removed_at__isnull=True, user__is_active=True)
@@ -68,6 +71,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective.choices)
+    job_title = models.CharField(
+        _("job title"),
+        max_length=120,
+        blank=True,
+        help_text=JOB_TITLE_HELP,
+    )
     is_external = models.BooleanField(
         _("external to the organisation"),
         default=False,
@@ -135,9 +144,19 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     perspective = models.CharField(_("perspective"), max_length=20, choices=Perspective.choices)
+    # What the person will be called and do, given by whoever invites them: the name fills in
+    # the form they join with, the job title becomes their membership's.
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=120, blank=True, help_text=JOB_TITLE_HELP
+    )
     is_external = models.BooleanField(_("external to the organisation"), default=False)
     token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
-    invited_by = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    # Empty for a new organisation's first lead, invited by the site's operator, who is not a
+    # member of it.
+    invited_by = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
 
@@ -146,6 +165,14 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"Invitation for {self.email} to {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def link(self):
+        """The whole address to give the person, on the site's own address as emails use."""
+        return settings.SITE_URL.rstrip("/") + self.get_absolute_url()
 
     @property
     def is_expired(self):

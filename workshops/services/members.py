@@ -24,9 +24,11 @@ def invitation_create(
     role: str,
     perspective: str,
     is_external: bool = False,
+    job_title: str = "",
     actor: Membership,
 ) -> Invitation:
-    """Invite a person by email. The email is sent by a task once the invitation is saved."""
+    """Invite a person by email. The email is sent by a task once the invitation is saved; the
+    job title becomes their membership's when they join."""
     require(actor, MANAGE_MEMBERS, organisation)
     email = email.strip().lower()
     if Membership.active.filter(organisation=organisation, user__email=email).exists():
@@ -37,6 +39,7 @@ def invitation_create(
         role=role,
         perspective=perspective,
         is_external=is_external,
+        job_title=job_title.strip(),
         invited_by=actor,
     )
     contribution_record(actor=actor, action=Action.MEMBER_INVITE, target=invitation)
@@ -79,6 +82,7 @@ def invitation_accept(
             "role": invitation.role,
             "perspective": invitation.perspective,
             "is_external": invitation.is_external,
+            "job_title": invitation.job_title,
             "removed_at": None,
         },
     )
@@ -102,13 +106,23 @@ def _ensure_a_lead_remains(membership: Membership, new_role: str | None = None) 
 
 @transaction.atomic
 def membership_update(
-    *, membership: Membership, role: str, perspective: str, is_external: bool, actor: Membership
+    *,
+    membership: Membership,
+    role: str,
+    perspective: str,
+    is_external: bool,
+    job_title: str | None = None,
+    actor: Membership,
 ) -> Membership:
+    """A lead changes a member's role, perspective and job title; a job title of None keeps the
+    one they have (a caller that does not show it never blanks it)."""
     require(actor, MANAGE_MEMBERS, membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_a_lead_remains(membership, new_role=role)
     membership.role, membership.perspective, membership.is_external = role, perspective, is_external
-    membership.save(update_fields=["role", "perspective", "is_external"])
+    if job_title is not None:
+        membership.job_title = job_title.strip()
+    membership.save(update_fields=["role", "perspective", "is_external", "job_title"])
     # A new role may allow less: open live rooms check again (an observer only reads).
     transaction.on_commit(lambda: live_access_changed(user_ids=[membership.user_id]))
     contribution_record(actor=actor, action=Action.MEMBER_CHANGE, target=membership)

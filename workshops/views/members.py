@@ -100,6 +100,7 @@ class MemberEditView(MemberScopedMixin, MembersFormView):
             "role": member.role,
             "perspective": member.perspective,
             "is_external": member.is_external,
+            "job_title": member.job_title,
         }
 
     def get_title(self):
@@ -205,6 +206,10 @@ class InvitationAcceptView(FormView):
         if self.existing_account:
             return self.get(request, token)
         return super().post(request, token)
+
+    def get_initial(self):
+        # The name the inviter typed, if any: the person can still correct it.
+        return {"full_name": self.invitation.full_name}
 
     def get_form(self, form_class=None):
         # Only a person new to the app fills in a form.

@@ -1,0 +1,84 @@
+"""Making an organisation: the site operator's write, from the command line or the operator page."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from workshops.enums import OrganisationKind, Perspective, Role
+from workshops.models import Invitation, Organisation, User
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    name: str,
+    lead_email: str,
+    lead_name: str,
+    lead_perspective: str,
+    kind: str = OrganisationKind.OTHER,
+    actor: User | None,
+) -> Invitation:
+    """Make an organisation and the invitation for its first lead; returns the invitation.
+
+    ``actor`` is the Django staff user on the operator page, or None from ``manage.py
+    organisation_create``, which only whoever runs the server can use. Nobody in the new
+    organisation is a member yet, so nothing is written to its contribution log here: its chain
+    starts when the lead accepts and joins (``member.join``), and the invitation names no
+    inviter. No email is sent: the operator gives the lead the link (``invitation.link``)
+    themselves, as they have been talking already.
+    """
+    if actor is not None and not (actor.is_active and actor.is_staff):
+        raise PermissionDenied
+    name, lead_email = " ".join(name.split()), lead_email.strip().lower()
+    lead_name = " ".join(lead_name.split())
+    _check_lengths(name=name, lead_email=lead_email, lead_name=lead_name)
+    _check_lead(email=lead_email, perspective=lead_perspective)
+    # Two organisations with one name would be told apart by nobody choosing between them.
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "name": _("There is already an organisation called “%(name)s”.")
+                % {"name": existing.name}
+            }
+        )
+    organisation = Organisation.objects.create(name=name, kind=kind)
+    return Invitation.objects.create(
+        organisation=organisation,
+        email=lead_email,
+        full_name=lead_name,
+        role=Role.LEAD,
+        perspective=lead_perspective,
+        invited_by=None,
+    )
+
+
+def _check_lengths(**values: str) -> None:
+    # The page's form refuses the same; the command line has only this.
+    columns = {
+        "name": Organisation._meta.get_field("name"),
+        "lead_email": Invitation._meta.get_field("email"),
+        "lead_name": Invitation._meta.get_field("full_name"),
+    }
+    errors = {}
+    for key, value in values.items():
+        if not value:
+            errors[key] = _("This field is required.")
+        elif len(value) > columns[key].max_length:
+            errors[key] = _("Keep it to %(limit)d characters or fewer.") % {
+                "limit": columns[key].max_length
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_lead(*, email: str, perspective: str) -> None:
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"lead_email": _("Enter a valid email address.")}) from None
+    if perspective not in Perspective.values:
+        raise ValidationError(
+            {"lead_perspective": _("Choose family carer or professional for the lead.")}
+        )
