@@ -49,13 +49,6 @@ class MembershipForm(CrispyForm):
     job_title = _job_title_field()
     is_external = forms.BooleanField(label=_("External to the organisation"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Shown only when the form starts from the member's current job title: an empty box
-        # saved as it is would wipe the one they have.
-        if "job_title" not in self.initial:
-            del self.fields["job_title"]
-
 
 class OrganisationCreateForm(CrispyForm):
     """A new organisation and who will lead it (the operator's page)."""
