@@ -8,10 +8,8 @@ coloured with classes) and the Django admin.
 """
 
 import asyncio
-from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from tests.factories import (
     PASSWORD,
@@ -21,9 +19,7 @@ from tests.factories import (
     SectionFactory,
     UserFactory,
 )
-from workshops.enums import Perspective, Role
-from workshops.models import Membership
-from workshops.services.sessions import session_create
+from workshops.enums import Perspective
 
 from .pages import WAIT_MS, CspViolation, close_all, cursor_to_line_end, open_live, sign_in
 
@@ -95,38 +91,10 @@ def test_csp_bypass_is_refused_to_an_ordinary_browser_test(e2e_db, run_in_browse
         run_in_browser(scenario)
 
 
-@dataclass
-class Room:
-    path: str
-    carer: Membership
-    professional: Membership
-
-
 @pytest.fixture
-def room(e2e_db, world):
-    professional = MembershipFactory(
-        organisation=world.organisation,
-        role=Role.CO_TRAINER,
-        perspective=Perspective.PROFESSIONAL,
-    )
-    section = SectionFactory(
-        module=world.module,
-        actor=world.co_trainer,
-        title="What behaviour tells us",
-        body="Behaviour can be a way of telling us something.\n\nFamilies know their child best.",
-    )
-    session = session_create(
-        workshop=world.workshop,
-        title="Writing module one together",
-        starts_at=timezone.now(),
-        agenda=[world.module],
-        facilitator=world.lead,
-        actor=world.lead,
-    )
-    return Room(
-        path=f"/sessions/{session.pk}/sections/{section.pk}/live/",
-        carer=world.co_trainer,
-        professional=professional,
+def room(e2e_db, make_live_room):
+    return make_live_room(
+        "Behaviour can be a way of telling us something.\n\nFamilies know their child best."
     )
 
 
