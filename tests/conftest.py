@@ -30,8 +30,11 @@ from tests.factories import (
 from tests.helpers import FIRST_BODY, make_pack_team
 from workshops.enums import PackKind, Perspective, Role
 from workshops.models import (
+    Attendee,
     CoDesignSession,
     Comment,
+    Delivery,
+    DeliverySession,
     Invitation,
     Membership,
     Module,
@@ -42,6 +45,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.services import content as content_services
+from workshops.services import deliveries as delivery_services
 from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
@@ -66,6 +70,9 @@ class World:
     comment: Comment | None = None
     pack: Pack | None = None
     session: CoDesignSession | None = None
+    delivery: Delivery | None = None
+    delivery_session: DeliverySession | None = None
+    attendee: Attendee | None = None
 
 
 @pytest.fixture
@@ -102,6 +109,18 @@ def make_world(db):
                 agenda=[module],
                 facilitator=co_trainer,
                 actor=lead,
+            )
+            world.delivery = delivery_services.delivery_create(
+                workshop=workshop,
+                title="Tuesday evenings",
+                first_session_at=timezone.now(),
+                session_count=2,
+                team=[lead, co_trainer],
+                actor=lead,
+            )
+            world.delivery_session = world.delivery.sessions.first()
+            world.attendee = delivery_services.attendee_add(
+                delivery=world.delivery, name="Jo", needs_large_print=True, actor=lead
             )
         return world
 

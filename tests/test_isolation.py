@@ -367,6 +367,48 @@ ROUTES = {
         post_data=lambda w: {"minutes": "30", "payment": "paid"},
     ),
     "live_section": Route(lambda w: {"pk": w.session.pk, "section_id": w.section.pk}),
+    "workshop_deliveries": Route(lambda w: {"pk": w.workshop.pk}),
+    "delivery_create": Route(
+        lambda w: {"pk": w.workshop.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "title": "Planted delivery",
+            "places_available": "10",
+            "first_session_at": "2030-01-01T18:00",
+            "session_count": "2",
+            "weeks_apart": "1",
+            "minutes": "120",
+            "team": [w.lead.pk, w.co_trainer.pk],
+        },
+    ),
+    "delivery_detail": Route(lambda w: {"pk": w.delivery.pk}),
+    "delivery_edit": Route(
+        lambda w: {"pk": w.delivery.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"title": "Planted title", "places_available": "3"},
+    ),
+    "delivery_session_edit": Route(
+        lambda w: {"pk": w.delivery_session.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"starts_at": "2030-01-01T18:00", "minutes": "60", "team": []},
+    ),
+    "attendee_create": Route(
+        lambda w: {"pk": w.delivery.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"name": "Planted"},
+    ),
+    "attendee_edit": Route(
+        lambda w: {"pk": w.attendee.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"name": "Planted"},
+    ),
+    "attendee_delete": Route(lambda w: {"pk": w.attendee.pk}, methods=("GET", "POST")),
+    "delivery_register": Route(
+        lambda w: {"pk": w.delivery_session.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"present": []},
+    ),
+    "delivery_sign_in_sheet": Route(lambda w: {"pk": w.delivery_session.pk}),
     "healthz": Route(
         _no_kwargs, denied=None, login_required=False, check=_health_names_no_organisation
     ),
@@ -441,6 +483,8 @@ def _snapshot(world):
     world.comment.refresh_from_db()
     world.pack.refresh_from_db()
     world.session.refresh_from_db()
+    world.delivery.refresh_from_db()
+    world.attendee.refresh_from_db()
     return {
         "log": ContributionEntry.objects.filter(organisation=world.organisation).count(),
         "workshop": (world.workshop.title, world.workshop.organisation.workshops.count()),
@@ -454,6 +498,14 @@ def _snapshot(world):
         "comments": (world.module.comments.count(), world.comment.resolved_at),
         "packs": (world.workshop.packs.count(), world.pack.state, world.pack.attempts),
         "sessions": (world.workshop.sessions.count(), world.session.notes, world.session.ended_at),
+        "deliveries": (
+            world.workshop.deliveries.count(),
+            world.delivery.title,
+            world.delivery.places_available,
+            world.delivery_session.team.count(),
+            world.delivery_session.attended.count(),
+        ),
+        "attendees": (world.delivery.attendees.count(), world.attendee.name),
         "time": TimeEntry.objects.filter(membership__organisation=world.organisation).count(),
     }
 

@@ -91,6 +91,13 @@ class Action(models.TextChoices):
     SESSION_ATTEND = "session.attend", _("Attended a co-design session")
     SECTION_LIVE_EDIT = "section.live_edit", _("Section written live")
     TIME_LOG = "time.log", _("Time recorded")
+    DELIVERY_CREATE = "delivery.create", _("Delivery scheduled")
+    DELIVERY_EDIT = "delivery.edit", _("Delivery edited")
+    DELIVERY_SESSION_EDIT = "delivery.session_edit", _("Delivery session or its team changed")
+    ATTENDEE_ADD = "attendee.add", _("Attendee added")
+    ATTENDEE_EDIT = "attendee.edit", _("Attendee's details changed")
+    ATTENDEE_DELETE = "attendee.delete", _("Attendee deleted")
+    REGISTER_UPDATE = "delivery.register", _("Register kept")
 
 
 class RoundStatus(models.TextChoices):

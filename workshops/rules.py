@@ -16,18 +16,29 @@ MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove members
 COMMENT = "comment"  # comment in review rounds
 SIGN_OFF = "sign_off"  # approve or request changes in review rounds
 VIEW_LOG = "view_log"  # read and export the contribution log
+RUN_DELIVERIES = "run_deliveries"  # schedule deliveries, choose teams, keep attendees and registers
+DELIVER = "deliver"  # be on a delivery session's team
 
-ACTIONS = (VIEW, EDIT_CONTENT, MANAGE_MEMBERS, COMMENT, SIGN_OFF, VIEW_LOG)
+ACTIONS = (VIEW, EDIT_CONTENT, MANAGE_MEMBERS, COMMENT, SIGN_OFF, VIEW_LOG, RUN_DELIVERIES, DELIVER)
 
 PERMISSION_TABLE = {
-    Role.LEAD: {VIEW, EDIT_CONTENT, MANAGE_MEMBERS, COMMENT, SIGN_OFF, VIEW_LOG},
-    Role.CO_TRAINER: {VIEW, EDIT_CONTENT, COMMENT, SIGN_OFF, VIEW_LOG},
-    Role.EXTERNAL_SUPPORTER: {VIEW, EDIT_CONTENT, COMMENT, VIEW_LOG},
+    Role.LEAD: {
+        VIEW,
+        EDIT_CONTENT,
+        MANAGE_MEMBERS,
+        COMMENT,
+        SIGN_OFF,
+        VIEW_LOG,
+        RUN_DELIVERIES,
+        DELIVER,
+    },
+    Role.CO_TRAINER: {VIEW, EDIT_CONTENT, COMMENT, SIGN_OFF, VIEW_LOG, RUN_DELIVERIES, DELIVER},
+    Role.EXTERNAL_SUPPORTER: {VIEW, EDIT_CONTENT, COMMENT, VIEW_LOG, DELIVER},
     Role.OBSERVER: {VIEW, COMMENT},
-    # Internal staff who support the work without training: they read, comment and log their
-    # own time (which needs only VIEW), but never sign off. When delivery teams exist they may
-    # be on one; that will be a new action here, not a wider role.
-    Role.STAFF: {VIEW, COMMENT},
+    # Internal staff who support the work without training: they read, comment, log their own
+    # time (which needs only VIEW), organise deliveries and may be on a delivery team, but never
+    # sign off or change the material.
+    Role.STAFF: {VIEW, COMMENT, RUN_DELIVERIES, DELIVER},
 }
 
 

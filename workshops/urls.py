@@ -3,6 +3,7 @@ from django.urls import path
 from workshops.views import (
     accounts,
     content,
+    deliveries,
     history,
     home,
     log,
@@ -124,6 +125,45 @@ urlpatterns = [
         "workshops/<int:pk>/sessions/",
         sessions.WorkshopSessionsView.as_view(),
         name="workshop_sessions",
+    ),
+    # Deliveries
+    path(
+        "workshops/<int:pk>/deliveries/",
+        deliveries.WorkshopDeliveriesView.as_view(),
+        name="workshop_deliveries",
+    ),
+    path(
+        "workshops/<int:pk>/deliveries/new/",
+        deliveries.DeliveryCreateView.as_view(),
+        name="delivery_create",
+    ),
+    path("deliveries/<int:pk>/", deliveries.DeliveryDetailView.as_view(), name="delivery_detail"),
+    path("deliveries/<int:pk>/edit/", deliveries.DeliveryEditView.as_view(), name="delivery_edit"),
+    path(
+        "deliveries/<int:pk>/attendees/new/",
+        deliveries.AttendeeCreateView.as_view(),
+        name="attendee_create",
+    ),
+    path("attendees/<int:pk>/edit/", deliveries.AttendeeEditView.as_view(), name="attendee_edit"),
+    path(
+        "attendees/<int:pk>/delete/",
+        deliveries.AttendeeDeleteView.as_view(),
+        name="attendee_delete",
+    ),
+    path(
+        "delivery-sessions/<int:pk>/edit/",
+        deliveries.DeliverySessionEditView.as_view(),
+        name="delivery_session_edit",
+    ),
+    path(
+        "delivery-sessions/<int:pk>/register/",
+        deliveries.RegisterView.as_view(),
+        name="delivery_register",
+    ),
+    path(
+        "delivery-sessions/<int:pk>/sign-in-sheet/",
+        deliveries.SignInSheetView.as_view(),
+        name="delivery_sign_in_sheet",
     ),
     # Co-design sessions
     path("sessions/<int:pk>/", sessions.SessionDetailView.as_view(), name="session_detail"),

@@ -90,3 +90,8 @@ document.addEventListener("htmx:afterSwap", () => {
   if (menu) menu.open = true;
   again.focus();
 });
+
+// "Print this sheet" buttons: without JavaScript the browser's own Print does the same.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

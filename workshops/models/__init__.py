@@ -1,5 +1,6 @@
 from .content import Module, Section, Workshop
 from .contributions import ContributionEntry
+from .deliveries import Attendee, Delivery, DeliverySession
 from .organisations import Invitation, Membership, Organisation
 from .outbox import OutboxJob
 from .packs import Pack
@@ -11,6 +12,9 @@ from .throttle import ThrottleCount
 from .time import TimeEntry
 
 __all__ = [
+    "Attendee",
+    "Delivery",
+    "DeliverySession",
     "Attendance",
     "CoDesignSession",
     "LiveDocument",

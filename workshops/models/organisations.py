@@ -21,6 +21,13 @@ class Organisation(models.Model):
     professional_approvals_needed = models.PositiveSmallIntegerField(
         _("professional approvals needed"), default=1, validators=[MinValueValidator(1)]
     )
+    # The co-delivery rule: who must lead every session of a delivery.
+    delivery_family_carers_needed = models.PositiveSmallIntegerField(
+        _("family carers leading each delivery session"), default=1
+    )
+    delivery_professionals_needed = models.PositiveSmallIntegerField(
+        _("professionals leading each delivery session"), default=1
+    )
     balance_threshold_percent = models.PositiveSmallIntegerField(
         _("balance warning below this share of words (%)"),
         default=20,
