@@ -116,6 +116,14 @@ def _session(site):
     return {"pk": site.world.session.pk}
 
 
+def _delivery(site):
+    return {"pk": site.world.delivery.pk}
+
+
+def _delivery_session(site):
+    return {"pk": site.world.delivery_session.pk}
+
+
 def _member(site):
     return {"org_id": site.world.organisation.pk, "pk": site.world.co_trainer.pk}
 
@@ -221,6 +229,17 @@ VISITS = {
         lambda site: {"pk": site.world.session.pk, "section_id": site.world.section.pk},
         ready='#live-status[data-live-status="connected"]',
     ),
+    # Deliveries.
+    "workshop_deliveries": Visit(CARER, _workshop),
+    "delivery_create": Visit(CARER, _workshop),
+    "delivery_detail": Visit(CARER, _delivery),
+    "delivery_edit": Visit(CARER, _delivery),
+    "delivery_session_edit": Visit(CARER, _delivery_session),
+    "attendee_create": Visit(CARER, _delivery),
+    "attendee_edit": Visit(CARER, lambda site: {"pk": site.world.attendee.pk}),
+    "attendee_delete": Visit(CARER, lambda site: {"pk": site.world.attendee.pk}),
+    "delivery_register": Visit(CARER, _delivery_session),
+    "delivery_sign_in_sheet": Visit(CARER, _delivery_session),
     # Browsers ask for it whatever a page links to; it redirects to the icon's static file.
     "favicon": Visit(ANONYMOUS, kind=DATA, content_type="image/svg+xml"),
     # For load balancers: without a worker or Redis it says so with 503.
