@@ -986,6 +986,34 @@ STARTER_WORKSHOP = {
         "approved_by": ANITA,
         "comment": "Could we add one example from home here? It would help parents picture it.",
     },
+    # One run finished (six Tuesday evenings, the register kept) and one coming up. The
+    # attendees are made up: initials only, as a real team would keep them.
+    "deliveries": (
+        {
+            "title": "Spring run, Tuesday evenings (made-up example)",
+            "place": "Riverside Family Centre, Room 2",
+            "first_session_in_days": -70,
+            "sessions": 6,
+            "team": (SAM, TOM),
+            "attendees": (
+                {"name": "A. B.", "needs_large_print": True},
+                {"name": "C. D."},
+                {"name": "E. F.", "needs_interpreter": True, "other_needs": "Urdu"},
+                {"name": "G. H."},
+                {"name": "J. K.", "needs_easy_read": True},
+                {"name": "L. M."},
+            ),
+        },
+        {
+            "title": "Autumn run, online (made-up example)",
+            "place": "Online: the joining link is sent the week before",
+            "is_online": True,
+            "first_session_in_days": 14,
+            "sessions": 6,
+            "team": (JOSIE, ANITA),
+            "attendees": ({"name": "N. P.", "may_contact": True},),
+        },
+    ),
     "audience": (
         "Parents and other family carers of children and young people (up to 18) with a "
         "learning (intellectual) disability whose behaviour challenges."

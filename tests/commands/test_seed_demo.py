@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.helpers import sign_in
 from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, HILLSIDE, PEOPLE, RIVERSIDE, SAM
@@ -176,3 +177,28 @@ def test_seed_demo_leaves_a_review_waiting_for_the_demo_family_carer(client):
         "anita.psychologist@example.org"
     ]
     assert "Read and decide" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_finished_delivery_with_registers_and_a_coming_one():
+    seed()
+    workshop = (
+        Workshop.objects.filter(organisation__name=RIVERSIDE, deliveries__isnull=False)
+        .distinct()
+        .get()
+    )
+    deliveries = {d.title: d for d in workshop.deliveries.all()}
+    assert len(deliveries) == 2
+    now = timezone.now()
+    finished, coming = sorted(deliveries.values(), key=lambda d: d.sessions.first().starts_at)
+    assert all(s.starts_at < now for s in finished.sessions.all())
+    assert all(s.starts_at > now for s in coming.sessions.all())
+    for delivery in (finished, coming):
+        assert delivery.sessions.count() == 6
+        assert "made-up" in delivery.title
+        for session in delivery.sessions.all():
+            perspectives = {m.perspective for m in session.team.all()}
+            assert perspectives == {Perspective.FAMILY_CARER, Perspective.PROFESSIONAL}
+    marks = [s.attended.count() for s in finished.sessions.all()]
+    assert marks == [finished.attendees.count() - 1] * 6
+    assert coming.sessions.filter(attended__isnull=False).count() == 0

@@ -1,14 +1,18 @@
 """``manage.py seed_demo``: demo organisations, people and workshops to try the app with."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPLE, WORKSHOPS
 from workshops.enums import DecisionKind, Role
 from workshops.models import Membership, Organisation, User
 from workshops.services.content import module_create, section_create, workshop_create
+from workshops.services.deliveries import attendee_add, delivery_create, register_update
 from workshops.services.reviews import comment_add, review_decide, review_round_open
 
 
@@ -129,11 +133,35 @@ class Command(BaseCommand):
             self._agree(module, spec["review"], author)
         if spec.get("waiting_review"):
             self._await_decision(modules[spec["agreed_modules"]], spec["waiting_review"], author)
+        for delivery_spec in spec.get("deliveries", ()):
+            self._delivery(workshop, delivery_spec, author, actor=author(spec["author"]))
         self._say(
             f"Created “{workshop}” in {organisation}: "
             f"{len(spec['modules'])} modules, {section_count} sections, "
             f"{spec['agreed_modules']} agreed."
         )
+
+    def _delivery(self, workshop, spec, author, *, actor):
+        """A delivery with its weekly sessions led by a family carer and a professional; for a
+        finished one, every session's register is kept (each attendee missed one session)."""
+        day = timezone.localdate() + timedelta(days=spec["first_session_in_days"])
+        delivery = delivery_create(
+            workshop=workshop,
+            title=spec["title"],
+            place=spec["place"],
+            is_online=spec.get("is_online", False),
+            first_session_at=timezone.make_aware(datetime.combine(day, time(18, 30))),
+            session_count=spec["sessions"],
+            team=[author(email) for email in spec["team"]],
+            actor=actor,
+        )
+        attendees = [
+            attendee_add(delivery=delivery, actor=actor, **details) for details in spec["attendees"]
+        ]
+        for number, session in enumerate(delivery.sessions.order_by("starts_at")):
+            if session.starts_at < timezone.now():
+                present = [a for i, a in enumerate(attendees) if i != number % len(attendees)]
+                register_update(session=session, present=present, actor=actor)
 
     def _agree(self, module, review, author):
         """Sign a module off through a real review round: a family carer and a professional."""
