@@ -1,14 +1,27 @@
 """Deliveries, their sessions and attendees, scoped to the user's organisations."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
+from workshops.attribution import words_by_author
+from workshops.balance import balance_of
 from workshops.codelivery import organisation_shortfall
 from workshops.enums import PackState
-from workshops.models import Attendee, Delivery, DeliverySession, Membership, Pack, User, Workshop
+from workshops.models import (
+    Attendee,
+    Delivery,
+    DeliverySession,
+    Membership,
+    Organisation,
+    Pack,
+    Section,
+    User,
+    Workshop,
+)
 from workshops.rules import DELIVER, role_allows
 
 from .base import get_or_404, workshops_visible
-from .members import organisation_members
+from .members import memberships_by_id, organisation_members
 
 
 def delivery_get(*, user: User, pk: object) -> Delivery:
@@ -88,3 +101,34 @@ def register_page(*, session: DeliverySession) -> dict:
     present = set(session.attended.values_list("pk", flat=True))
     leads = list(session.team.select_related("user").order_by("user__full_name"))
     return {"attendees": attendees, "present_ids": present, "leads": leads}
+
+
+def co_production_record(*, organisation: Organisation) -> dict:
+    """The organisation's co-production from its own records, in four queries: co-design (the
+    share of words in its current sections by perspective) and co-delivery (how many of its
+    delivery sessions held so far were led as its co-delivery rule asks)."""
+    runs = Section.objects.filter(
+        module__workshop__organisation=organisation, module__deleted_at__isnull=True
+    ).values_list("attribution", flat=True)
+    words = {}
+    for attribution in runs:
+        for author, count in words_by_author(attribution).items():
+            words[author] = words.get(author, 0) + count
+    perspective_of = {
+        pk: m.perspective for pk, m in memberships_by_id(organisation=organisation).items()
+    }
+    balance = balance_of(words, perspective_of, None, organisation.balance_threshold_percent)
+    held = DeliverySession.objects.filter(
+        delivery__workshop__organisation=organisation, starts_at__lte=timezone.now()
+    ).prefetch_related(Prefetch("team", queryset=Membership.objects.only("perspective")))
+    held = list(held)
+    co_delivered = sum(
+        1
+        for session in held
+        if not organisation_shortfall(organisation, [m.perspective for m in session.team.all()])
+    )
+    return {"co_design": balance, "sessions_held": len(held), "sessions_co_delivered": co_delivered}
+
+
+def delivery_session_team_ids(*, session: DeliverySession) -> list[int]:
+    return list(session.team.values_list("pk", flat=True))

@@ -22,6 +22,7 @@ from workshops.selectors.content import (
     workshop_list_page,
     workshop_page,
 )
+from workshops.selectors.deliveries import co_production_record
 from workshops.selectors.members import organisation_get
 from workshops.services import content as content_services
 from workshops.services.content import SectionConflict
@@ -44,7 +45,8 @@ class WorkshopListView(ScopedTemplateView):
 
     def get_context_data(self, **kwargs):
         page = workshop_list_page(user=self.request.user, organisation=self.object)
-        return super().get_context_data(**page, **kwargs)
+        co_production = co_production_record(organisation=self.object)
+        return super().get_context_data(co_production=co_production, **page, **kwargs)
 
 
 class WorkshopCreateView(ScopedFormView):

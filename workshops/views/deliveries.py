@@ -18,6 +18,7 @@ from workshops.selectors.deliveries import (
     delivery_get,
     delivery_page,
     delivery_session_get,
+    delivery_session_team_ids,
     register_page,
     workshop_deliveries,
 )
@@ -122,7 +123,7 @@ class DeliverySessionEditView(ScopedFormView):
         return {
             "starts_at": self.object.starts_at,
             "minutes": self.object.minutes,
-            "team": list(self.object.team.values_list("pk", flat=True)),
+            "team": delivery_session_team_ids(session=self.object),
         }
 
     def get_form_kwargs(self):
