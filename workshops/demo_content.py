@@ -990,7 +990,7 @@ STARTER_WORKSHOP = {
     # attendees are made up: initials only, as a real team would keep them.
     "deliveries": (
         {
-            "title": "Spring run, Tuesday evenings (made-up example)",
+            "title": "Spring run, weekly evenings (made-up example)",
             "place": "Riverside Family Centre, Room 2",
             "first_session_in_days": -70,
             "sessions": 6,
