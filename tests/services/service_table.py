@@ -28,6 +28,7 @@ from workshops.live.rooms import TEXT_NAME, AuthorCounts
 from workshops.models import LiveDocument, Pack, SectionRevision
 from workshops.services import (
     content,
+    deliveries,
     live,
     members,
     packs,
@@ -543,6 +544,110 @@ def _attendance_join(w):
     return act, lambda r: [entry(Action.SESSION_ATTEND, w.co_trainer, r, workshop=w.workshop)]
 
 
+# Deliveries
+
+
+def _new_delivery(w, actor):
+    return deliveries.delivery_create(
+        workshop=w.workshop,
+        title="Tuesday evenings",
+        first_session_at=timezone.now(),
+        session_count=2,
+        team=[w.lead, w.co_trainer],
+        actor=actor,
+    )
+
+
+def _delivery_create(w):
+    return (
+        lambda: _new_delivery(w, _by(w, w.co_trainer)),
+        lambda r: [entry(Action.DELIVERY_CREATE, w.co_trainer, r, workshop=w.workshop)],
+    )
+
+
+def _delivery_update(w):
+    delivery = _new_delivery(w, w.lead)
+
+    def act():
+        return deliveries.delivery_update(
+            delivery=delivery,
+            pack=None,
+            title="Thursday mornings",
+            place="The library",
+            is_online=False,
+            places_available=10,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.DELIVERY_EDIT, w.lead, r, workshop=w.workshop)]
+
+
+def _delivery_session_update(w):
+    session = _new_delivery(w, w.lead).sessions.first()
+
+    def act():
+        return deliveries.delivery_session_update(
+            session=session,
+            starts_at=timezone.now(),
+            minutes=90,
+            team=[w.lead, w.co_trainer],
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [
+        entry(Action.DELIVERY_SESSION_EDIT, w.co_trainer, r, workshop=w.workshop)
+    ]
+
+
+def _attendee_add(w):
+    delivery = _new_delivery(w, w.lead)
+
+    def act():
+        return deliveries.attendee_add(delivery=delivery, name="Sam", actor=_by(w, w.lead))
+
+    return act, lambda r: [entry(Action.ATTENDEE_ADD, w.lead, r, workshop=w.workshop)]
+
+
+def _attendee_update(w):
+    attendee = deliveries.attendee_add(delivery=_new_delivery(w, w.lead), name="Sam", actor=w.lead)
+
+    def act():
+        return deliveries.attendee_update(
+            attendee=attendee, needs_easy_read=True, actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.ATTENDEE_EDIT, w.co_trainer, r, workshop=w.workshop)]
+
+
+def _attendee_delete(w):
+    attendee = deliveries.attendee_add(delivery=_new_delivery(w, w.lead), name="Sam", actor=w.lead)
+
+    attendee_id = attendee.pk  # the deleted object's pk is None afterwards; the log keeps it
+
+    def act():
+        return deliveries.attendee_delete(attendee=attendee, actor=_by(w, w.lead))
+
+    return act, lambda r: [
+        {
+            **entry(Action.ATTENDEE_DELETE, w.lead, attendee, workshop=w.workshop),
+            "target": ("attendee", attendee_id),
+        }
+    ]
+
+
+def _register_update(w):
+    delivery = _new_delivery(w, w.lead)
+    session = delivery.sessions.first()
+    attendee = deliveries.attendee_add(delivery=delivery, name="Sam", actor=w.lead)
+
+    def act():
+        return deliveries.register_update(
+            session=session, present=[attendee], actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.REGISTER_UPDATE, w.co_trainer, r, workshop=w.workshop)]
+
+
 # Time
 
 
@@ -637,6 +742,13 @@ SERVICES = {
         no_entry="not a contribution yet: its words are logged when a write-back saves them"
     ),
     "live.live_write_back": Service(_live_write_back),
+    "deliveries.delivery_create": Service(_delivery_create),
+    "deliveries.delivery_update": Service(_delivery_update),
+    "deliveries.delivery_session_update": Service(_delivery_session_update),
+    "deliveries.attendee_add": Service(_attendee_add),
+    "deliveries.attendee_update": Service(_attendee_update),
+    "deliveries.attendee_delete": Service(_attendee_delete),
+    "deliveries.register_update": Service(_register_update),
     "time.time_entry_create": Service(_time_entry_create),
     "two_factor.organisation_two_step_set": Service(_organisation_two_step_set),
     "two_factor.totp_device_confirm": Service(

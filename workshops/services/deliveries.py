@@ -75,6 +75,8 @@ def delivery_create(
     _check_team(workshop, team, accept_shortfall=accept_shortfall)
     if not 1 <= session_count <= 52:
         raise ValidationError({"session_count": _("A delivery has between 1 and 52 sessions.")})
+    if not 1 <= weeks_apart <= 8:
+        raise ValidationError({"weeks_apart": _("Sessions are between 1 and 8 weeks apart.")})
     delivery = Delivery.objects.create(
         workshop=workshop,
         title=title,
