@@ -16,6 +16,12 @@ import workshops.forms
 from tests.helpers import field_errors, page_heading
 from workshops.forms.content import MoveForm, PreviewForm, RestoreForm, SectionForm
 from workshops.forms.contributions import ContributionLogFilterForm
+from workshops.forms.deliveries import (
+    DeliveryCreateForm,
+    DeliveryDetailsForm,
+    DeliverySessionForm,
+    RegisterForm,
+)
 from workshops.forms.members import (
     AcceptInvitationForm,
     CreditPreferenceForm,
@@ -33,6 +39,8 @@ from workshops.models import (
     CoDesignSession,
     Comment,
     Decision,
+    Delivery,
+    DeliverySession,
     Invitation,
     Membership,
     Organisation,
@@ -118,6 +126,33 @@ STORED_AS = {
         "agenda": ID_LOOKED_UP,
         "facilitator": ID_LOOKED_UP,
     },
+    DeliveryDetailsForm: {
+        "title": (Delivery, "title"),
+        "place": (Delivery, "place"),
+        "is_online": (Delivery, "is_online"),
+        "places_available": (Delivery, "places_available"),
+        "pack": ID_LOOKED_UP,
+    },
+    DeliveryCreateForm: {
+        "title": (Delivery, "title"),
+        "place": (Delivery, "place"),
+        "is_online": (Delivery, "is_online"),
+        "places_available": (Delivery, "places_available"),
+        "pack": ID_LOOKED_UP,
+        "first_session_at": (DeliverySession, "starts_at"),
+        "session_count": "how many sessions to make, one row each",
+        "weeks_apart": "spaces the sessions' dates; not kept",
+        "minutes": (DeliverySession, "minutes"),
+        "team": ID_LOOKED_UP,
+        "accept_shortfall": "the person's acknowledgement of the co-delivery rule; not kept",
+    },
+    DeliverySessionForm: {
+        "starts_at": (DeliverySession, "starts_at"),
+        "minutes": (DeliverySession, "minutes"),
+        "team": ID_LOOKED_UP,
+        "accept_shortfall": "the person's acknowledgement of the co-delivery rule; not kept",
+    },
+    RegisterForm: {"present": ID_LOOKED_UP},
     ConfirmSessionTimeForm: {
         "minutes": (TimeEntry, "minutes"),
         "payment": (TimeEntry, "payment"),
