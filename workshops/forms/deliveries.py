@@ -110,15 +110,7 @@ class DeliverySessionForm(TeamFieldsMixin, CrispyForm):
 class AttendeeForm(CrispyModelForm):
     class Meta:
         model = Attendee
-        fields = [
-            "name",
-            "contact",
-            "may_contact",
-            "needs_large_print",
-            "needs_easy_read",
-            "needs_interpreter",
-            "other_needs",
-        ]
+        fields = list(Attendee.DETAILS)
 
 
 class RegisterForm(CrispyForm):

@@ -98,6 +98,16 @@ class Attendee(TimestampedModel):
     )
 
     scope_parents = ("delivery",)
+    # What a person may type about an attendee: the form's fields and what the services set.
+    DETAILS = (
+        "name",
+        "contact",
+        "may_contact",
+        "needs_large_print",
+        "needs_easy_read",
+        "needs_interpreter",
+        "other_needs",
+    )
 
     class Meta:
         ordering = ["name", "pk"]

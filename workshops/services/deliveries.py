@@ -16,15 +16,7 @@ from .contributions import contribution_record
 from .permissions import require
 
 DELIVERY_FIELDS = ("title", "place", "is_online", "places_available")
-ATTENDEE_FIELDS = (
-    "name",
-    "contact",
-    "may_contact",
-    "needs_large_print",
-    "needs_easy_read",
-    "needs_interpreter",
-    "other_needs",
-)
+ATTENDEE_FIELDS = Attendee.DETAILS
 
 
 def _check_pack(workshop: Workshop, pack: Pack | None) -> None:
