@@ -376,3 +376,16 @@ def test_large_print_pack_pdf_prints_every_word_at_18_point_or_more_and_none_in_
     assert any("Italic" in name for name in _font_names(standard.path))
     assert not any("Italic" in name for name in _font_names(large.path))
     assert "How this pack was agreed" in pdf_text(large.path)
+
+
+def test_pack_cover_claims_writing_together_only_when_both_perspectives_wrote_enough(team):
+    html = _html(team, PackKind.ATTENDEE)
+    assert "Written together by family carers and professionals." in html
+
+    organisation = team.workshop.organisation
+    organisation.balance_threshold_percent = 60
+    organisation.save(update_fields=["balance_threshold_percent"])
+    html = _html(team, PackKind.ATTENDEE)
+
+    assert "Written together" not in html
+    assert "cover-coproduced" in html

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workshops.attribution import words_by_author
-from workshops.balance import balance_of
+from workshops.balance import authorship_claim, balance_of
 from workshops.enums import PackKind, Perspective, PrintSize, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
 from workshops.models import ModuleVersion
@@ -19,7 +19,7 @@ from workshops.selectors.reviews import agreed_stamp
 from .fetcher import static_url
 
 # Bump when the pack templates or print stylesheet change, so cached packs are made again.
-PACK_TEMPLATE_VERSION = "3"
+PACK_TEMPLATE_VERSION = "4"
 
 _KIND_LABELS = dict(SectionKind.choices)
 # Twelve hex digits tell any two versions of a workshop apart, and can be read out loud.
@@ -155,7 +155,12 @@ def pack_material(
         if m.removed_at is None and m.role in (Role.CO_TRAINER, Role.LEAD)
     ]
     contributors = [members[pk] for pk in word_totals if pk in members]
-    balance = balance_of(word_totals, {pk: m.perspective for pk, m in members.items()})
+    balance = balance_of(
+        word_totals,
+        {pk: m.perspective for pk, m in members.items()},
+        None,
+        organisation.balance_threshold_percent,
+    )
     is_facilitator_pack = kind == PackKind.FACILITATOR
     return {
         "kind": kind,
@@ -174,6 +179,7 @@ def pack_material(
         "contributors": _names_by_perspective(sorted(contributors, key=lambda m: m.credit_name)),
         "authors_meta": ", ".join(sorted({m.credit_name for m in contributors})),
         "balance": balance,
+        "authorship_claim": authorship_claim(balance),
         "stylesheets": _stylesheets(print_size),
     }
 
