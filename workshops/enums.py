@@ -38,6 +38,7 @@ class SectionKind(models.TextChoices):
     FACILITATOR_NOTES = "facilitator_notes", _("Facilitator notes")
     HANDOUT_TEXT = "handout", _("Handout text")
     REFERENCES = "references", _("References")
+    QUESTION = "question", _("Evaluation question")
 
 
 class SectionAudience(models.TextChoices):
@@ -98,6 +99,11 @@ class Action(models.TextChoices):
     ATTENDEE_EDIT = "attendee.edit", _("Attendee's details changed")
     ATTENDEE_DELETE = "attendee.delete", _("Attendee deleted")
     REGISTER_UPDATE = "delivery.register", _("Register kept")
+    EVALUATION_CREATE = "evaluation.create", _("Evaluation questions started")
+    EVALUATION_ANSWERS_TYPED = "evaluation.paper", _("Paper answers typed in")
+    EVALUATION_OPEN = "evaluation.open", _("Answer link turned on or off")
+    FEEDBACK_ACTION_ADD = "feedback.action", _("Action from attendee feedback")
+    FEEDBACK_ACTION_DONE = "feedback.done", _("Action from attendee feedback done")
 
 
 class RoundStatus(models.TextChoices):
@@ -151,3 +157,21 @@ class Payment(models.TextChoices):
     PAID = "paid", _("To be paid")
     VOLUNTEERED = "volunteered", _("Volunteered")
     DECLINED = "declined", _("Payment declined")
+
+
+class QuestionType(models.TextChoices):
+    SCALE = "scale", _("A scale from 1 to 5")
+    YES_NO = "yes_no", _("Yes or no")
+    CHOICE = "choice", _("A choice from a list")
+    TEXT = "text", _("Their own words")
+
+
+class QuestionStage(models.TextChoices):
+    BEFORE = "before", _("Before the workshop")
+    AFTER = "after", _("After the workshop")
+    BOTH = "both", _("Before and after")
+
+
+class AnswerStage(models.TextChoices):
+    BEFORE = "before", _("Before the workshop")
+    AFTER = "after", _("After the workshop")

@@ -19,9 +19,10 @@ from coprod.client_ip import client_ip
 from workshops.models import ThrottleCount
 
 
-def throttle_allows(*keys: str) -> bool:
+def throttle_allows(*keys: str, limit: int | None = None) -> bool:
     """Count one try against each key (e.g. "reset:ip:…", "reset:email:…"). False when any of
-    them has had settings.THROTTLE_LIMIT tries already in this window."""
+    them has had ``limit`` (else settings.THROTTLE_LIMIT) tries already in this window."""
+    limit = settings.THROTTLE_LIMIT if limit is None else limit
     now = timezone.now()
     window = settings.THROTTLE_WINDOW
     index = math.floor(now.timestamp() / window)
@@ -36,7 +37,7 @@ def throttle_allows(*keys: str) -> bool:
             ThrottleCount.objects.filter(expires_at__lt=now).delete()
         ThrottleCount.objects.filter(pk=counter.pk).update(count=F("count") + 1)
         counter.refresh_from_db(fields=["count"])
-        allowed = allowed and counter.count <= settings.THROTTLE_LIMIT
+        allowed = allowed and counter.count <= limit
     return allowed
 
 

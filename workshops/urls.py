@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from workshops.views import (
     accounts,
     content,
     deliveries,
+    evaluation,
     history,
     home,
     log,
@@ -164,6 +165,64 @@ urlpatterns = [
         "delivery-sessions/<int:pk>/sign-in-sheet/",
         deliveries.SignInSheetView.as_view(),
         name="delivery_sign_in_sheet",
+    ),
+    # Evaluation: the answer pages anyone with a delivery's link reaches, then the team's pages
+    path("answer/<slug:key>/", evaluation.answer_start, name="answer_start"),
+    re_path(
+        r"^answer/(?P<key>[-\w]+)/(?P<stage>before|after)/$",
+        evaluation.answer_form,
+        name="answer_form",
+    ),
+    path("answer/<slug:key>/thanks/", evaluation.answer_thanks, name="answer_thanks"),
+    path(
+        "workshops/<int:pk>/evaluation/new/",
+        evaluation.EvaluationCreateView.as_view(),
+        name="evaluation_create",
+    ),
+    path(
+        "workshops/<int:pk>/results/",
+        evaluation.WorkshopResultsView.as_view(),
+        name="workshop_results",
+    ),
+    path(
+        "workshops/<int:pk>/results.csv",
+        evaluation.WorkshopResultsCsvView.as_view(),
+        name="workshop_results_csv",
+    ),
+    path(
+        "deliveries/<int:pk>/results/",
+        evaluation.DeliveryResultsView.as_view(),
+        name="delivery_results",
+    ),
+    path(
+        "deliveries/<int:pk>/results.csv",
+        evaluation.DeliveryResultsCsvView.as_view(),
+        name="delivery_results_csv",
+    ),
+    path(
+        "deliveries/<int:pk>/answer-sheet/",
+        evaluation.AnswerSheetView.as_view(),
+        name="delivery_answer_sheet",
+    ),
+    re_path(
+        r"^deliveries/(?P<pk>\d+)/paper-answers/(?P<stage>before|after)/$",
+        evaluation.PaperAnswersView.as_view(),
+        name="paper_answers",
+    ),
+    path(
+        "deliveries/<int:pk>/answers-open/",
+        evaluation.AnswersOpenView.as_view(),
+        name="answers_open",
+    ),
+    path(
+        "deliveries/<int:pk>/actions/new/",
+        evaluation.FeedbackActionCreateView.as_view(),
+        name="feedback_action_create",
+    ),
+    path(
+        "feedback-actions/<int:pk>/done/",
+        evaluation.FeedbackActionDoneView.as_view(),
+        name="feedback_action_done",
     ),
     # Co-design sessions
     path("sessions/<int:pk>/", sessions.SessionDetailView.as_view(), name="session_detail"),

@@ -265,6 +265,11 @@ TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
 # many tries per address, or per email typed, in THROTTLE_WINDOW seconds (workshops/throttle.py).
 THROTTLE_LIMIT = int(env_str("THROTTLE_LIMIT", "20"))
 THROTTLE_WINDOW = 15 * 60
+# The evaluation answer form: a room of attendees often shares one address (the venue's wifi),
+# so each address may send more answers than it may try passwords; each delivery's link has a
+# ceiling too, so a leaked link cannot flood its results.
+ANSWER_THROTTLE_PER_ADDRESS = int(env_str("ANSWER_THROTTLE_PER_ADDRESS", "60"))
+ANSWER_THROTTLE_PER_DELIVERY = int(env_str("ANSWER_THROTTLE_PER_DELIVERY", "200"))
 # Two-step sign-in (django-otp; workshops/services/two_factor.py). Authenticator apps show the
 # account under this name. Each wrong code makes the next try wait longer (1, 2, 4 … seconds, per
 # device); the code pages also count tries per person (THROTTLE_LIMIT in THROTTLE_WINDOW).

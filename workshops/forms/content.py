@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from workshops.enums import SourceTag
+from workshops.enums import QuestionStage, QuestionType, SectionAudience, SectionKind, SourceTag
 from workshops.models import Module, Section, Workshop
 
 from .base import CleanTextMixin, CrispyModelForm
@@ -57,6 +57,11 @@ class SectionForm(CrispyModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            # Questions belong to a workshop's evaluation, and are written with QuestionForm.
+            self.fields["kind"].choices = [
+                choice for choice in SectionKind.choices if choice[0] != SectionKind.QUESTION
+            ]
         # With JavaScript, the preview follows the typing; without it, the Preview button does.
         self.fields["body"].widget.attrs.update(
             {
@@ -72,6 +77,57 @@ class SectionForm(CrispyModelForm):
         # Browsers send a text box's line breaks as CRLF; stored text (and the live room's) has
         # LF only, so diffs and attribution compare like with like.
         return self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+
+
+class QuestionForm(SectionForm):
+    """A section of a workshop's evaluation: one question, its text written and credited like any
+    section's, with how it is answered and when."""
+
+    question_type = forms.ChoiceField(label=_("How it is answered"), choices=QuestionType.choices)
+    question_stage = forms.ChoiceField(
+        label=_("When it is asked"), choices=QuestionStage.choices, initial=QuestionStage.BOTH
+    )
+    question_choices = forms.CharField(
+        label=_("The choices, one per line"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea({"rows": 4}),
+        help_text=_("Only for “A choice from a list”: between 2 and 10 choices."),
+    )
+
+    class Meta(SectionForm.Meta):
+        fields = ["title", "body", "content_note", "source_tags"]
+        labels = {
+            "title": _("Short name, shown with the results"),
+            "body": _("The question, as attendees will read it"),
+            "content_note": _("Content note (optional)"),
+        }
+
+    def __init__(self, *args, question=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if question:
+            self.initial.setdefault("question_type", question.get("type"))
+            self.initial.setdefault("question_stage", question.get("stage"))
+            self.initial.setdefault("question_choices", "\n".join(question.get("choices", [])))
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.pop("question_type", None)
+        stage = cleaned.pop("question_stage", None)
+        lines = cleaned.pop("question_choices", "") or ""
+        choices = list(dict.fromkeys(line.strip() for line in lines.splitlines() if line.strip()))
+        if kind == QuestionType.CHOICE and not 2 <= len(choices) <= 10:
+            self.add_error("question_choices", _("Give between 2 and 10 choices, one per line."))
+        if any(len(choice) > 100 for choice in choices):
+            self.add_error("question_choices", _("Keep each choice under 100 characters."))
+        cleaned["question"] = {
+            "type": kind,
+            "stage": stage,
+            "choices": choices if kind == QuestionType.CHOICE else [],
+        }
+        cleaned["kind"] = SectionKind.QUESTION
+        cleaned["audience"] = SectionAudience.EVERYONE
+        return cleaned
 
 
 class PreviewForm(CleanTextMixin, forms.Form):

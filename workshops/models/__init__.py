@@ -1,6 +1,7 @@
 from .content import Module, Section, Workshop
 from .contributions import ContributionEntry
 from .deliveries import Attendee, Delivery, DeliverySession
+from .evaluation import EvaluationResponse, FeedbackAction
 from .organisations import Invitation, Membership, Organisation
 from .outbox import OutboxJob
 from .packs import Pack
@@ -15,6 +16,8 @@ __all__ = [
     "Attendee",
     "Delivery",
     "DeliverySession",
+    "EvaluationResponse",
+    "FeedbackAction",
     "Attendance",
     "CoDesignSession",
     "LiveDocument",

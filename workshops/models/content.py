@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from workshops.enums import SectionAudience, SectionKind, SourceTag
+from workshops.enums import QuestionStage, QuestionType, SectionAudience, SectionKind, SourceTag
 
 from .base import SoftDeleteModel, TimestampedModel
 
@@ -50,6 +50,9 @@ class Module(TimestampedModel, SoftDeleteModel):
     planned_minutes = models.PositiveSmallIntegerField(
         _("planned minutes"), default=30, validators=[MaxValueValidator(600)]
     )
+    # A workshop's evaluation: its sections are the questions attendees answer, written, credited
+    # and signed off like any module's, but never printed in a pack.
+    is_evaluation = models.BooleanField(default=False, editable=False)
     # The latest version both perspectives signed off; set only by the sign-off service.
     agreed_version = models.ForeignKey(
         "workshops.ModuleVersion",
@@ -64,6 +67,13 @@ class Module(TimestampedModel, SoftDeleteModel):
 
     class Meta(SoftDeleteModel.Meta):
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop"],
+                condition=models.Q(is_evaluation=True, deleted_at__isnull=True),
+                name="one_evaluation_per_workshop",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -102,6 +112,9 @@ class Section(TimestampedModel, SoftDeleteModel):
         ),
     )
     source_tags = models.JSONField(_("sources"), default=list, blank=True)
+    # For an evaluation question: {"type": QuestionType, "stage": QuestionStage, "choices": [...]}.
+    # Empty for every other section, and then left out of the frozen snapshot.
+    question = models.JSONField(default=dict, blank=True, editable=False)
     # Who wrote each word of ``body``: runs of [membership id, word count]; see attribution.py.
     attribution = models.JSONField(default=list, blank=True, editable=False)
     # Optimistic lock: every save names the version it was based on; see section_update.
@@ -121,6 +134,21 @@ class Section(TimestampedModel, SoftDeleteModel):
     @property
     def is_facilitator_only(self):
         return self.audience == SectionAudience.FACILITATORS
+
+    @property
+    def question_summary(self):
+        """How a question is answered and when, in words; empty for other sections."""
+        if not self.question:
+            return []
+        summary = [
+            dict(QuestionType.choices)[self.question["type"]],
+            dict(QuestionStage.choices)[self.question["stage"]],
+        ]
+        if self.question.get("choices"):
+            summary.append(
+                _("Choices: %(choices)s") % {"choices": "; ".join(self.question["choices"])}
+            )
+        return summary
 
     def get_source_tags_display(self):
         labels = dict(SourceTag.choices)

@@ -1,8 +1,14 @@
+import secrets
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import TimestampedModel
+
+
+def new_answer_key():
+    return secrets.token_urlsafe(12)
 
 
 class Delivery(TimestampedModel):
@@ -34,6 +40,13 @@ class Delivery(TimestampedModel):
         related_name="deliveries",
         verbose_name=_("pack it uses"),
     )
+
+    # The unguessable part of the link attendees answer the evaluation at, with or without an
+    # account; the team can turn answering off.
+    answer_key = models.CharField(
+        max_length=32, unique=True, default=new_answer_key, editable=False
+    )
+    answers_open = models.BooleanField(_("Attendees can answer the evaluation"), default=True)
 
     scope_parents = ("workshop",)
 

@@ -29,7 +29,12 @@ CHECK_CODE_LENGTH = 12
 def pack_contents(*, workshop, module=None):
     """What a pack of the workshop (or one module) would contain now: the agreed version of each
     module in order, and the titles of modules not yet agreed, which are left out."""
-    modules = workshop.modules.select_related("agreed_version").order_by("position", "pk")
+    # The evaluation's questions are answered online or on their own paper form, not printed.
+    modules = (
+        workshop.modules.filter(is_evaluation=False)
+        .select_related("agreed_version")
+        .order_by("position", "pk")
+    )
     if module is not None:
         modules = modules.filter(pk=module.pk)
     return contents_of(modules)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from workshops.attribution import attributed_segments, words_by_author
 from workshops.enums import RoundStatus
 from workshops.models import (
+    FeedbackAction,
     Module,
     Organisation,
     ReviewRound,
@@ -63,22 +64,27 @@ def module_snapshot_of(module: Module, sections: list[Section]) -> dict:
             "learning_outcomes": module.learning_outcomes,
             "planned_minutes": module.planned_minutes,
         },
-        "sections": [
-            {
-                "id": section.pk,
-                "version": section.version,
-                "title": section.title,
-                "kind": section.kind,
-                "audience": section.audience,
-                "content_note": section.content_note,
-                "source_tags": list(section.source_tags),
-                "body": section.body,
-                "body_html": section.body_html,
-                "attribution": section.attribution,
-            }
-            for section in sections
-        ],
+        "sections": [_section_snapshot(section) for section in sections],
     }
+
+
+def _section_snapshot(section: Section) -> dict:
+    snapshot = {
+        "id": section.pk,
+        "version": section.version,
+        "title": section.title,
+        "kind": section.kind,
+        "audience": section.audience,
+        "content_note": section.content_note,
+        "source_tags": list(section.source_tags),
+        "body": section.body,
+        "body_html": section.body_html,
+        "attribution": section.attribution,
+    }
+    # Only questions carry the key, so every other version's hash is what it always was.
+    if section.question:
+        snapshot["question"] = dict(section.question)
+    return snapshot
 
 
 def _changes_since(module: Module, snapshot: dict, sections: list[Section]) -> list[dict]:
@@ -245,7 +251,13 @@ def workshop_page(*, workshop: Workshop) -> dict:
     for module in modules:
         module.balance = per_module.get(module.pk)
         module.status = statuses[module.pk]
-    return {"modules": modules, "balance": whole, "balance_people": whole.people(memberships)}
+    return {
+        # The evaluation is written and signed off like a module, but listed on its own.
+        "modules": [module for module in modules if not module.is_evaluation],
+        "evaluation": next((module for module in modules if module.is_evaluation), None),
+        "balance": whole,
+        "balance_people": whole.people(memberships),
+    }
 
 
 def module_page(*, module: Module) -> dict:
@@ -256,6 +268,7 @@ def module_page(*, module: Module) -> dict:
     balance = module_balance(module=module, sections=sections, memberships=memberships)
     status = module_statuses(modules=[module])[module.pk]
     stamp = agreed_stamp(version=module.agreed_version)
+    _attach_feedback_done(sections)
     if stamp is not None:
         stamp["changed"] = status.changed_since_agreed
         stamp["changes"] = status.changes
@@ -267,6 +280,18 @@ def module_page(*, module: Module) -> dict:
         "open_round": status.open_round,
         "stamp": stamp,
     }
+
+
+def _attach_feedback_done(sections: list[Section]) -> None:
+    """Give each section the attendee-feedback actions done by changing it: the link back from
+    the section to the results that asked for the change. One query."""
+    done = {section.pk: [] for section in sections}
+    for action in FeedbackAction.objects.filter(
+        section__in=sections, done_at__isnull=False
+    ).order_by("done_at"):
+        done[action.section_id].append(action)
+    for section in sections:
+        section.feedback_done = done[section.pk]
 
 
 def section_authors_page(*, section: Section) -> dict:

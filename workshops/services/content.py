@@ -8,7 +8,8 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from workshops.attribution import attribute_new_text, compress, word_change_counts, words
-from workshops.enums import Action
+from workshops.enums import Action, SectionKind
+from workshops.evaluation import is_valid_question
 from workshops.live.groups import live_access_changed
 from workshops.markdown import render_markdown
 from workshops.models import Membership, Module, Organisation, Section, SectionRevision, Workshop
@@ -113,7 +114,10 @@ def _move_in(siblings: QuerySet, item: Module | Section, direction: str) -> bool
 def module_move(*, module: Module, direction: str, actor: Membership) -> bool:
     """Move a module one place up or down. Returns False, and logs nothing, at either end."""
     require(actor, EDIT_CONTENT, module)
-    siblings = Module.objects.select_for_update().filter(workshop_id=module.workshop_id)
+    # The evaluation is listed on its own, so it is not among the modules moved past.
+    siblings = Module.objects.select_for_update().filter(
+        workshop_id=module.workshop_id, is_evaluation=False
+    )
     if not _move_in(siblings.order_by("position", "pk"), module, direction):
         return False
     contribution_record(actor=actor, action=Action.MODULE_MOVE, target=module)
@@ -139,10 +143,14 @@ def section_create(
     audience: str,
     content_note: str = "",
     source_tags: Sequence[str] = (),
+    question: dict | None = None,
     actor: Membership,
 ) -> Section:
-    """Add a section at the end of the module, with its first revision."""
+    """Add a section at the end of the module, with its first revision. A section of an
+    evaluation is a question (``question`` says how it is answered and when); no other is."""
     require(actor, EDIT_CONTENT, module)
+    question = _question_for(module, question)
+    kind = SectionKind.QUESTION if question else kind
     Module.objects.select_for_update().filter(pk=module.pk).first()
     last = module.sections.aggregate(last=Max("position"))["last"]
     section = Section.objects.create(
@@ -155,6 +163,7 @@ def section_create(
         audience=audience,
         content_note=content_note,
         source_tags=list(source_tags),
+        question=question,
         attribution=compress([actor.pk] * len(words(body))),
         version=1,
     )
@@ -237,6 +246,7 @@ def section_update(
     audience: str,
     content_note: str = "",
     source_tags: Sequence[str] = (),
+    question: dict | None = None,
     actor: Membership,
 ) -> Section:
     """Save a section's new text, if nobody else saved since ``based_on_version``.
@@ -247,6 +257,8 @@ def section_update(
     """
     require(actor, EDIT_CONTENT, section)
     current = _lock_current(section, based_on_version)
+    question = _question_for(current.module, question or current.question)
+    kind = SectionKind.QUESTION if question else kind
     return _section_save_new_version(
         current=current,
         body=body,
@@ -258,7 +270,36 @@ def section_update(
         audience=audience,
         content_note=content_note,
         source_tags=list(source_tags),
+        question=question,
     )
+
+
+@transaction.atomic
+def section_add_source_tag(*, section: Section, tag: str, actor: Membership) -> Section:
+    """Add a source to a section in a new version, its words unchanged; nothing if it has it."""
+    require(actor, EDIT_CONTENT, section)
+    current = Section.objects.select_for_update().get(pk=section.pk)
+    if tag in current.source_tags:
+        return current
+    return _section_save_new_version(
+        current=current,
+        body=current.body,
+        attribution=current.attribution,
+        actor=actor,
+        action=Action.SECTION_EDIT,
+        source_tags=[*current.source_tags, tag],
+    )
+
+
+def _question_for(module: Module, question: dict | None) -> dict:
+    """The question settings to store: checked for a section of an evaluation, none otherwise."""
+    if not module.is_evaluation:
+        if question:
+            raise ValueError("Only a workshop's evaluation has questions.")
+        return {}
+    if not question or not is_valid_question(question):
+        raise ValueError(f"Not a valid question: {question!r}")
+    return {key: question[key] for key in ("type", "stage", "choices")}
 
 
 @transaction.atomic

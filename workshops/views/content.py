@@ -10,8 +10,16 @@ from django.views.decorators.http import require_POST
 
 from workshops.attribution import word_diff
 from workshops.enums import SectionAudience
-from workshops.forms.content import ModuleForm, MoveForm, PreviewForm, SectionForm, WorkshopForm
+from workshops.forms.content import (
+    ModuleForm,
+    MoveForm,
+    PreviewForm,
+    QuestionForm,
+    SectionForm,
+    WorkshopForm,
+)
 from workshops.markdown import render_markdown
+from workshops.models import Module, Section
 from workshops.rules import EDIT_CONTENT, VIEW
 from workshops.selectors.content import (
     module_get,
@@ -34,7 +42,7 @@ class EditFormMixin:
     """Starts the form from the object's current values."""
 
     def get_initial(self):
-        return model_to_dict(self.object, fields=self.form_class._meta.fields)
+        return model_to_dict(self.object, fields=self.get_form_class()._meta.fields)
 
 
 class WorkshopListView(ScopedTemplateView):
@@ -244,6 +252,22 @@ class SectionFormView(ScopedFormView):
     form_class = SectionForm
     template_name = "workshops/section_form.html"
 
+    def module(self):
+        return self.object if isinstance(self.object, Module) else self.object.module
+
+    def get_form_class(self):
+        # A section of the workshop's evaluation is a question: how it is answered, and when.
+        return QuestionForm if self.module().is_evaluation else SectionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if isinstance(self.object, Section):
+            kwargs.update(self._question_kwargs(self.object))
+        return kwargs
+
+    def _question_kwargs(self, section):
+        return {"question": section.question} if self.module().is_evaluation else {}
+
     def form_valid(self, form):
         if "preview" in self.request.POST:
             preview = render_markdown(form.cleaned_data["body"])
@@ -317,7 +341,7 @@ class SectionEditView(EditFormMixin, SectionFormView):
         the saved version, so saving it again after merging works."""
         data = form.data.copy()
         data["based_on_version"] = str(current.version)
-        merged_form = SectionForm(data)
+        merged_form = self.get_form_class()(data, **self._question_kwargs(current))
         merged_form.is_valid()
         your_text = form.cleaned_data["body"]
         context = self.get_context_data(

@@ -1,0 +1,152 @@
+"""A workshop's evaluation, the answer form anyone with a delivery's link reaches, results read
+together, and the actions the team agrees from them."""
+
+from django.db.models import QuerySet
+
+from workshops.charts import bar_chart_svg
+from workshops.enums import QuestionType
+from workshops.evaluation import ANSWER_STAGES, questions_of, stage_label
+from workshops.evaluation_results import (
+    question_results,
+    response_counts,
+    results_csv_rows,
+)
+from workshops.models import (
+    Delivery,
+    EvaluationResponse,
+    FeedbackAction,
+    Module,
+    ModuleVersion,
+    User,
+    Workshop,
+)
+
+from .base import get_or_404, workshops_visible
+
+
+def evaluation_module(*, workshop: Workshop) -> Module | None:
+    return workshop.modules.filter(is_evaluation=True).select_related("agreed_version").first()
+
+
+def agreed_evaluation_version(*, workshop: Workshop) -> ModuleVersion | None:
+    """The questions attendees answer: the evaluation's latest version both perspectives agreed."""
+    module = evaluation_module(workshop=workshop)
+    return module.agreed_version if module is not None else None
+
+
+def delivery_by_answer_key(*, key: str) -> Delivery:
+    """The delivery whose answer link this is, for anyone holding it: the key is the secret."""
+    return get_or_404(Delivery.objects.select_related("workshop__organisation"), answer_key=key)
+
+
+def feedback_action_get(*, user: User, pk: object) -> FeedbackAction:
+    return get_or_404(
+        FeedbackAction.objects.filter(module__workshop__in=workshops_visible(user)).select_related(
+            "module__workshop__organisation", "delivery", "section"
+        ),
+        pk=pk,
+    )
+
+
+def open_feedback_actions(*, module: Module) -> QuerySet[FeedbackAction]:
+    """Actions from attendees' answers not yet done: open items in the module's review rounds."""
+    return module.feedback_actions.filter(done_at__isnull=True).select_related(
+        "delivery", "section", "created_by__user", "meeting"
+    )
+
+
+def _charts(results: list) -> None:
+    """Give each result a chart of its answers at each stage that has enough of them."""
+    for result in results:
+        shown = [stage for stage in result.stages if not stage.suppressed and stage.counts]
+        result.chart = (
+            bar_chart_svg(
+                title=result.question["title"],
+                groups=[(stage_label(stage.stage), stage.counts) for stage in shown],
+                chart_id=f"chart-{result.question['id']}",
+            )
+            if shown
+            else ""
+        )
+
+
+def _results(version: ModuleVersion | None, responses: list) -> dict:
+    if version is None:
+        return {"version": None, "results": [], "counts": response_counts(responses)}
+    results = question_results(questions_of(version.snapshot), responses)
+    _charts(results)
+    return {"version": version, "results": results, "counts": response_counts(responses)}
+
+
+def _responses(queryset: QuerySet[EvaluationResponse]) -> list[EvaluationResponse]:
+    return list(queryset.only("delivery_id", "stage", "code", "answers"))
+
+
+def delivery_results(*, delivery: Delivery) -> dict:
+    """The delivery's results: counts, medians and before→after change per question of the
+    agreed evaluation, with charts; answers to an earlier version count under the same
+    question where it is still asked."""
+    version = agreed_evaluation_version(workshop=delivery.workshop)
+    return _results(version, _responses(delivery.responses.all()))
+
+
+def delivery_results_page(*, delivery: Delivery) -> dict:
+    workshop = delivery.workshop
+    return {
+        **delivery_results(delivery=delivery),
+        "actions": list(
+            delivery.feedback_actions.select_related(
+                "module", "section", "created_by__user", "meeting"
+            )
+        ),
+        "modules": list(workshop.modules.prefetch_related("sections").order_by("position", "pk")),
+        "meetings": list(workshop.sessions.order_by("-starts_at")),
+    }
+
+
+def workshop_results_page(*, workshop: Workshop) -> dict:
+    """Results across all the workshop's deliveries, and how many answered in each."""
+    deliveries = list(workshop.deliveries.order_by("created_at", "pk"))
+    responses = _responses(EvaluationResponse.objects.filter(delivery__workshop=workshop))
+    by_delivery = {delivery.pk: [] for delivery in deliveries}
+    for response in responses:
+        by_delivery[response.delivery_id].append(response)
+    for delivery in deliveries:
+        delivery.counts = response_counts(by_delivery[delivery.pk])
+    version = agreed_evaluation_version(workshop=workshop)
+    return {**_results(version, responses), "deliveries": deliveries}
+
+
+def results_csv(*, delivery: Delivery | None = None, workshop: Workshop | None = None) -> list:
+    """The rows of a results CSV: the same numbers as the page, suppressed where it is."""
+    results = (
+        delivery_results(delivery=delivery)
+        if delivery is not None
+        else workshop_results_page(workshop=workshop)
+    )["results"]
+    return results_csv_rows(results)
+
+
+def answer_form_questions(*, version: ModuleVersion, stage: str) -> list[dict]:
+    return questions_of(version.snapshot, stage)
+
+
+def paper_form_page(*, delivery: Delivery) -> dict:
+    """The printable answer sheet: the link and its QR code, and each stage's questions."""
+    version = agreed_evaluation_version(workshop=delivery.workshop)
+    stages = []
+    if version is not None:
+        for stage in ANSWER_STAGES:
+            stages.append(
+                {
+                    "stage": stage,
+                    "label": stage_label(stage),
+                    "questions": questions_of(version.snapshot, stage),
+                }
+            )
+    return {
+        "version": version,
+        "stages": stages,
+        "scale": range(1, 6),
+        "QuestionType": QuestionType,
+    }
