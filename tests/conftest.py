@@ -27,7 +27,7 @@ from tests.factories import (
     SectionFactory,
     WorkshopFactory,
 )
-from tests.helpers import FIRST_BODY, make_pack_team
+from tests.helpers import FIRST_BODY, agree_evaluation, make_pack_team
 from workshops.enums import PackKind, Perspective, Role
 from workshops.models import (
     Attendee,
@@ -35,6 +35,7 @@ from workshops.models import (
     Comment,
     Delivery,
     DeliverySession,
+    FeedbackAction,
     Invitation,
     Membership,
     Module,
@@ -46,6 +47,7 @@ from workshops.models import (
 )
 from workshops.services import content as content_services
 from workshops.services import deliveries as delivery_services
+from workshops.services import evaluation as evaluation_services
 from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
@@ -73,6 +75,8 @@ class World:
     delivery: Delivery | None = None
     delivery_session: DeliverySession | None = None
     attendee: Attendee | None = None
+    evaluation: Module | None = None  # agreed, with its starter questions
+    feedback_action: FeedbackAction | None = None
 
 
 @pytest.fixture
@@ -121,6 +125,10 @@ def make_world(db):
             world.delivery_session = world.delivery.sessions.first()
             world.attendee = delivery_services.attendee_add(
                 delivery=world.delivery, name="Jo", needs_large_print=True, actor=lead
+            )
+            world.evaluation = agree_evaluation(workshop, reviewers=[lead, co_trainer])
+            world.feedback_action = evaluation_services.feedback_action_add(
+                delivery=world.delivery, module=module, text="Make the diary simpler", actor=lead
             )
         return world
 

@@ -46,6 +46,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.services import content as content_services
+from workshops.services import evaluation as evaluation_services
 from workshops.services import reviews as review_services
 from workshops.services import sessions as session_services
 
@@ -362,6 +363,14 @@ def agree_module(module, *, reviewers, actor):
     module.refresh_from_db()
     assert module.agreed_version_id == round.version_id
     return module.agreed_version
+
+
+def agree_evaluation(workshop, *, reviewers):
+    """The workshop's evaluation, started with the starter questions by the first reviewer and
+    agreed by them all."""
+    evaluation = evaluation_services.evaluation_create(workshop=workshop, actor=reviewers[0])
+    agree_module(evaluation, reviewers=reviewers, actor=reviewers[0])
+    return evaluation
 
 
 # --- Packs ------------------------------------------------------------------------------------

@@ -274,4 +274,5 @@ def test_evaluation_results_csv_rows_give_the_change_on_the_after_row():
 def test_evaluation_results_stages_carry_a_label_for_readers():
     result = _only([CONFIDENCE], _responses(BEFORE, AFTER))
 
-    assert [stage.stage_label for stage in result.stages] == ["Before the workshop", "After the workshop"]
+    labels = [stage.stage_label for stage in result.stages]
+    assert labels == ["Before the workshop", "After the workshop"]

@@ -29,12 +29,7 @@ CHECK_CODE_LENGTH = 12
 def pack_contents(*, workshop, module=None):
     """What a pack of the workshop (or one module) would contain now: the agreed version of each
     module in order, and the titles of modules not yet agreed, which are left out."""
-    # The evaluation's questions are answered online or on their own paper form, not printed.
-    modules = (
-        workshop.modules.filter(is_evaluation=False)
-        .select_related("agreed_version")
-        .order_by("position", "pk")
-    )
+    modules = workshop.modules.select_related("agreed_version").order_by("position", "pk")
     if module is not None:
         modules = modules.filter(pk=module.pk)
     return contents_of(modules)
@@ -45,6 +40,9 @@ def contents_of(modules):
     no queries, so a page can work out many packs' contents at once."""
     versions, not_agreed = [], []
     for item in modules:
+        if item.is_evaluation:
+            # Its questions are answered online or on the answer sheet, never printed in a pack.
+            continue
         if item.agreed_version is None:
             not_agreed.append(item.title)
             continue

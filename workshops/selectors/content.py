@@ -24,6 +24,7 @@ from workshops.models.reviews import content_hash_of
 
 from .base import get_or_404, workshops_visible
 from .contributions import module_balance, workshop_balance
+from .evaluation import open_feedback_actions
 from .members import memberships_by_id
 from .reviews import agreed_stamp
 
@@ -279,6 +280,7 @@ def module_page(*, module: Module) -> dict:
         "status": status,
         "open_round": status.open_round,
         "stamp": stamp,
+        "feedback_open": list(open_feedback_actions(module=module)),
     }
 
 

@@ -30,8 +30,13 @@ def workshop_packs(*, workshop: Workshop) -> QuerySet[Pack]:
 
 
 def workshop_pack_modules(*, workshop: Workshop) -> list[Module]:
-    """The workshop's modules in order, each loaded with its agreed version, in one query."""
-    return list(workshop.modules.select_related("agreed_version").order_by("position", "pk"))
+    """The workshop's modules in order, each loaded with its agreed version, in one query. Not
+    its evaluation: that is answered, not printed."""
+    return list(
+        workshop.modules.filter(is_evaluation=False)
+        .select_related("agreed_version")
+        .order_by("position", "pk")
+    )
 
 
 def _current_keys(*, workshop: Workshop, modules: list[Module]) -> dict:

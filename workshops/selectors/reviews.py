@@ -26,6 +26,7 @@ from workshops.rules import COMMENT, SIGN_OFF, can, role_allows
 from workshops.scope import organisation_of
 from workshops.signoff import Shortfall, SignOffState, sign_off_shortfall, sign_off_state
 
+from .evaluation import open_feedback_actions
 from .base import get_or_404, workshops_visible
 from .diffs import word_diff_html
 
@@ -253,6 +254,10 @@ def review_round_page(*, round: ReviewRound, membership: Membership, user: User)
         "sections": _sections_under_review(version, previous, threads),
         "general_threads": [t for t in threads if t.section_id not in section_ids],
         "open_items": [t for t in threads if not t.is_resolved and t.round.number < round.number],
+        # What the team agreed to change after reading attendees' answers, until it is done.
+        "feedback_actions": (
+            list(open_feedback_actions(module=round.module)) if round.is_open else []
+        ),
         "reviewers": reviewers,
         "state": state,
         "shortfall": (

@@ -20,7 +20,7 @@ from workshops.forms.content import (
 )
 from workshops.markdown import render_markdown
 from workshops.models import Module, Section
-from workshops.rules import EDIT_CONTENT, VIEW
+from workshops.rules import COMMENT, EDIT_CONTENT, VIEW, can
 from workshops.selectors.content import (
     module_get,
     module_page,
@@ -121,7 +121,11 @@ class ModuleDetailView(ScopedTemplateView):
     template_name = "workshops/module_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**module_page(module=self.object), **kwargs)
+        return super().get_context_data(
+            **module_page(module=self.object),
+            can_comment=can(self.request.user, COMMENT, self.organisation),
+            **kwargs,
+        )
 
 
 class ModuleEditView(EditFormMixin, ScopedFormView):
