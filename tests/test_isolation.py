@@ -132,6 +132,25 @@ def _glossary_names_no_organisation(response, own, other):
     assert other.organisation.name not in response.content.decode()
 
 
+def _answer_page_reaches_nothing_else(response, own, other):
+    # Anyone with the link answers; the page names the workshop and links to no page of its
+    # organisation. A POST of a code keeps the answers and thanks them.
+    html = response.content.decode()
+    if response.request["REQUEST_METHOD"] == "POST":
+        assert response.status_code == 302
+        assert response.url == reverse("answer_thanks", kwargs={"key": other.delivery.answer_key})
+        return
+    assert response.status_code == 200
+    assert other.workshop.title in html
+    for url in (
+        other.workshop.get_absolute_url(),
+        other.delivery.get_absolute_url(),
+        other.module.get_absolute_url(),
+        reverse("workshop_list", kwargs={"org_id": other.organisation.pk}),
+    ):
+        assert f'href="{url}' not in html
+
+
 def _own_account_page(response, own, other):
     # About the signed-in person only: no organisation's object is named or shown. A GET shows
     # the form; a POST saves the person's own choice and comes back to it.
@@ -409,6 +428,46 @@ ROUTES = {
         post_data=lambda w: {"present": []},
     ),
     "delivery_sign_in_sheet": Route(lambda w: {"pk": w.delivery_session.pk}),
+    # The answer pages: the delivery's answer key is the credential, and anyone holding the link
+    # may answer. They show that workshop's name and its agreed questions, and reach nothing else.
+    "answer_start": Route(
+        lambda w: {"key": w.delivery.answer_key},
+        denied=None,
+        login_required=False,
+        check=_answer_page_reaches_nothing_else,
+    ),
+    "answer_form": Route(
+        lambda w: {"key": w.delivery.answer_key, "stage": "before"},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"code": "anyone1"},
+        denied=None,
+        login_required=False,
+        check=_answer_page_reaches_nothing_else,
+    ),
+    "answer_thanks": Route(
+        lambda w: {"key": w.delivery.answer_key},
+        denied=None,
+        login_required=False,
+        check=_answer_page_reaches_nothing_else,
+    ),
+    "evaluation_create": Route(lambda w: {"pk": w.workshop.pk}, methods=("GET", "POST")),
+    "workshop_results": Route(lambda w: {"pk": w.workshop.pk}),
+    "workshop_results_csv": Route(lambda w: {"pk": w.workshop.pk}),
+    "delivery_results": Route(lambda w: {"pk": w.delivery.pk}),
+    "delivery_results_csv": Route(lambda w: {"pk": w.delivery.pk}),
+    "delivery_answer_sheet": Route(lambda w: {"pk": w.delivery.pk}),
+    "paper_answers": Route(
+        lambda w: {"pk": w.delivery.pk, "stage": "after"},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"code": "planted1"},
+    ),
+    "answers_open": Route(lambda w: {"pk": w.delivery.pk}, methods=("POST",)),
+    "feedback_action_create": Route(
+        lambda w: {"pk": w.delivery.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"text": "Planted action", "module": w.module.pk},
+    ),
+    "feedback_action_done": Route(lambda w: {"pk": w.feedback_action.pk}, methods=("GET", "POST")),
     "healthz": Route(
         _no_kwargs, denied=None, login_required=False, check=_health_names_no_organisation
     ),
@@ -506,6 +565,13 @@ def _snapshot(world):
             world.delivery_session.attended.count(),
         ),
         "attendees": (world.delivery.attendees.count(), world.attendee.name),
+        # Answers typed in by the team (anyone with the link may answer online).
+        "evaluation": (
+            world.delivery.answers_open,
+            world.delivery.responses.filter(typed_by__isnull=False).count(),
+            world.workshop.modules.filter(is_evaluation=True).count(),
+            [(a.text, a.done_at) for a in world.module.feedback_actions.order_by("pk")],
+        ),
         "time": TimeEntry.objects.filter(membership__organisation=world.organisation).count(),
     }
 
@@ -597,6 +663,9 @@ def test_anonymous_cases_cover_every_login_page():
 
 def test_public_url_names_are_exactly():
     assert sorted(name for name, route in ROUTES.items() if not route.login_required) == [
+        "answer_form",
+        "answer_start",
+        "answer_thanks",
         "favicon",
         "glossary",
         "healthz",
