@@ -14,7 +14,8 @@ from django.utils import timezone
 from pycrdt import Doc, Text
 
 from tests.factories import ModuleFactory, SectionFactory
-from tests.helpers import agree_module
+from tests.helpers import agree_evaluation, agree_module
+from workshops.attribution import words
 from workshops.enums import (
     Action,
     CreditPreference,
@@ -29,6 +30,7 @@ from workshops.models import LiveDocument, Pack, SectionRevision
 from workshops.services import (
     content,
     deliveries,
+    evaluation,
     live,
     members,
     packs,
@@ -648,6 +650,113 @@ def _register_update(w):
     return act, lambda r: [entry(Action.REGISTER_UPDATE, w.co_trainer, r, workshop=w.workshop)]
 
 
+# Evaluation
+
+
+def _evaluation_create(w):
+    def act():
+        return evaluation.evaluation_create(workshop=w.workshop, actor=_by(w, w.co_trainer))
+
+    def expected(module):
+        return [
+            entry(
+                Action.EVALUATION_CREATE, w.co_trainer, module, workshop=w.workshop, module=module
+            ),
+            *(
+                entry(
+                    Action.SECTION_CREATE,
+                    w.co_trainer,
+                    section,
+                    workshop=w.workshop,
+                    module=module,
+                    added=len(words(section.body)),
+                )
+                for section in module.sections.order_by("position")
+            ),
+        ]
+
+    return act, expected
+
+
+def _answers_submit(w):
+    agree_evaluation(w.workshop, reviewers=[w.lead, w.co_trainer])
+    delivery = _new_delivery(w, w.lead)
+    version = w.workshop.modules.get(is_evaluation=True).agreed_version
+
+    def act():
+        return evaluation.answers_submit(
+            delivery=delivery,
+            version=version,
+            stage="before",
+            code="paper1",
+            answers={},
+            typed_by=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [
+        entry(Action.EVALUATION_ANSWERS_TYPED, w.co_trainer, delivery, workshop=w.workshop)
+    ]
+
+
+def _answers_open_set(w):
+    delivery = _new_delivery(w, w.lead)
+
+    def act():
+        return evaluation.answers_open_set(
+            delivery=delivery, is_open=False, actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.EVALUATION_OPEN, w.co_trainer, r, workshop=w.workshop)]
+
+
+def _feedback_action_add(w):
+    delivery = _new_delivery(w, w.lead)
+
+    def act():
+        return evaluation.feedback_action_add(
+            delivery=delivery, module=w.module, text="Simpler diary", actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [
+        entry(
+            Action.FEEDBACK_ACTION_ADD, w.co_trainer, w.module, workshop=w.workshop, module=w.module
+        )
+    ]
+
+
+def _feedback_action_done(w):
+    action = evaluation.feedback_action_add(
+        delivery=_new_delivery(w, w.lead), module=w.module, text="Simpler diary", actor=w.lead
+    )
+
+    def act():
+        return evaluation.feedback_action_done(
+            action=action, changed_section=w.section, actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [
+        entry(Action.SECTION_EDIT, w.co_trainer, w.section, workshop=w.workshop, module=w.module),
+        entry(
+            Action.FEEDBACK_ACTION_DONE,
+            w.co_trainer,
+            w.module,
+            workshop=w.workshop,
+            module=w.module,
+        ),
+    ]
+
+
+def _section_add_source_tag(w):
+    def act():
+        return content.section_add_source_tag(
+            section=w.section, tag="research_evidence", actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [
+        entry(Action.SECTION_EDIT, w.co_trainer, r, workshop=w.workshop, module=w.module)
+    ]
+
+
 # Time
 
 
@@ -698,6 +807,12 @@ SERVICES = {
     "content.section_delete": Service(_section_delete),
     "content.section_undelete": Service(_section_undelete),
     "content.section_live_save": Service(_section_live_save),
+    "content.section_add_source_tag": Service(_section_add_source_tag),
+    "evaluation.evaluation_create": Service(_evaluation_create),
+    "evaluation.answers_submit": Service(_answers_submit),
+    "evaluation.answers_open_set": Service(_answers_open_set),
+    "evaluation.feedback_action_add": Service(_feedback_action_add),
+    "evaluation.feedback_action_done": Service(_feedback_action_done),
     "members.invitation_create": Service(_invitation_create),
     "members.invitation_accept": Service(_invitation_accept),
     "members.membership_update": Service(_membership_update),

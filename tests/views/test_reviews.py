@@ -441,7 +441,7 @@ def test_round_page_after_only_professional_removed_says_it_cannot_be_agreed(
     assert warning.startswith("This round can no longer be agreed:")
     assert "It still needs 1 approval from a professional who can sign off." in warning
     assert "family carer who can sign off" not in warning
-    reviewers = html_element(html, "<h3 class=\"h6\">Reviewers</h3>", "</ul>")
+    reviewers = html_element(html, '<h3 class="h6">Reviewers</h3>', "</ul>")
     assert reviewers.count("(professional, no longer in the organisation)") == 1
     assert reviewers.count("(family carer, comments but cannot sign off)") == 1
 

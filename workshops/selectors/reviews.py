@@ -26,9 +26,9 @@ from workshops.rules import COMMENT, SIGN_OFF, can, role_allows
 from workshops.scope import organisation_of
 from workshops.signoff import Shortfall, SignOffState, sign_off_shortfall, sign_off_state
 
-from .evaluation import open_feedback_actions
 from .base import get_or_404, workshops_visible
 from .diffs import word_diff_html
+from .evaluation import open_feedback_actions
 
 
 def review_candidates(*, organisation: Organisation) -> list[Membership]:

@@ -61,12 +61,6 @@ def evaluation_create(*, workshop: Workshop, actor: Membership) -> Module:
     return module
 
 
-def agreed_evaluation(workshop: Workshop) -> ModuleVersion | None:
-    """The evaluation version attendees answer: the latest one both perspectives agreed."""
-    module = workshop.modules.filter(is_evaluation=True).select_related("agreed_version").first()
-    return module.agreed_version if module is not None else None
-
-
 def _answers_from(version: ModuleVersion, stage: str, answers: dict) -> dict:
     """Only answers to this stage's questions, each one the question allows; the rest dropped."""
     kept = {}
