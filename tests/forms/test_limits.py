@@ -14,13 +14,19 @@ from django.urls import reverse
 
 import workshops.forms
 from tests.helpers import field_errors, page_heading
-from workshops.forms.content import MoveForm, PreviewForm, RestoreForm, SectionForm
+from workshops.forms.content import MoveForm, PreviewForm, QuestionForm, RestoreForm, SectionForm
 from workshops.forms.contributions import ContributionLogFilterForm
 from workshops.forms.deliveries import (
     DeliveryCreateForm,
     DeliveryDetailsForm,
     DeliverySessionForm,
     RegisterForm,
+)
+from workshops.forms.evaluation import (
+    AnswerForm,
+    AnswersOpenForm,
+    FeedbackActionForm,
+    FeedbackDoneForm,
 )
 from workshops.forms.members import (
     AcceptInvitationForm,
@@ -41,6 +47,8 @@ from workshops.models import (
     Decision,
     Delivery,
     DeliverySession,
+    EvaluationResponse,
+    FeedbackAction,
     Invitation,
     Membership,
     Organisation,
@@ -61,6 +69,22 @@ STORED_AS = {
     SectionForm: {
         "based_on_version": "the version the person started from, compared with the current one",
     },
+    QuestionForm: {
+        "based_on_version": "the version the person started from, compared with the current one",
+        "question_type": "kept in the section's question settings, one of the question types",
+        "question_stage": "kept in the section's question settings, one of the stages",
+        "question_choices": "kept in the section's question settings: 2 to 10 lines, each "
+        "under 100 characters",
+    },
+    AnswerForm: {"code": (EvaluationResponse, "code")},
+    FeedbackActionForm: {
+        "text": (FeedbackAction, "text"),
+        "module": ID_LOOKED_UP,
+        "section": ID_LOOKED_UP,
+        "meeting": ID_LOOKED_UP,
+    },
+    FeedbackDoneForm: {"changed_section": ID_LOOKED_UP},
+    AnswersOpenForm: {"is_open": (Delivery, "answers_open")},
     PreviewForm: {"body": (Section, "body")},
     MoveForm: {"direction": "which way to move; the positions are renumbered"},
     RestoreForm: {"based_on_version": "the version to go back to, compared with the current one"},
