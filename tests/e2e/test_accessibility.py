@@ -42,6 +42,7 @@ from tests.helpers import agree_module, edit_section, give_code, two_step_on
 from tests.test_isolation import SKIPPED_NAMES, _url_names, app_url_names
 from workshops.enums import PackState, Perspective, Role
 from workshops.models import Pack
+from workshops.services import evaluation as evaluation_services
 from workshops.services import reviews as review_services
 
 from .conftest import REPO_ROOT
@@ -67,6 +68,7 @@ LEAD, CARER, ANONYMOUS, TWO_STEP_PENDING, TWO_STEP, OPERATOR = (
 # What the answer is: a page (axe-core and the width check), or something else checked for its
 # status and content type only (a file, JSON, or an HTML fragment shown inside another page).
 PAGE, DATA, FRAGMENT = "page", "data", "fragment"
+CSV = "text/csv; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,10 @@ def _delivery(site):
 
 def _delivery_session(site):
     return {"pk": site.world.delivery_session.pk}
+
+
+def _answer_key(site):
+    return {"key": site.world.delivery.answer_key}
 
 
 def _member(site):
@@ -240,6 +246,20 @@ VISITS = {
     "attendee_delete": Visit(CARER, lambda site: {"pk": site.world.attendee.pk}),
     "delivery_register": Visit(CARER, _delivery_session),
     "delivery_sign_in_sheet": Visit(CARER, _delivery_session),
+    # The evaluation: the answer pages anyone with the link reaches, then the team's pages.
+    "answer_start": Visit(ANONYMOUS, _answer_key),
+    "answer_form": Visit(ANONYMOUS, lambda site: {**_answer_key(site), "stage": "before"}),
+    "answer_thanks": Visit(ANONYMOUS, _answer_key),
+    "evaluation_create": Visit(CARER, _workshop),
+    "workshop_results": Visit(CARER, _workshop),
+    "workshop_results_csv": Visit(CARER, _workshop, kind=DATA, content_type=CSV),
+    "delivery_results": Visit(CARER, _delivery),
+    "delivery_results_csv": Visit(CARER, _delivery, kind=DATA, content_type=CSV),
+    "delivery_answer_sheet": Visit(CARER, _delivery),
+    "paper_answers": Visit(CARER, lambda site: {**_delivery(site), "stage": "after"}),
+    "answers_open": Visit(CARER, _delivery, form_on="delivery_results"),
+    "feedback_action_create": Visit(CARER, _delivery),
+    "feedback_action_done": Visit(CARER, lambda site: {"pk": site.world.feedback_action.pk}),
     # Browsers ask for it whatever a page links to; it redirects to the icon's static file.
     "favicon": Visit(ANONYMOUS, kind=DATA, content_type="image/svg+xml"),
     # For load balancers: without a worker or Redis it says so with 503.
@@ -366,6 +386,29 @@ def _agreed_then_changed(world):
     }
 
 
+def _made_up_answer(question, n, stage):
+    kind = question["question"]["type"]
+    if kind == "scale":
+        return str(1 + n % 4 + (stage == "after"))
+    if kind == "yes_no":
+        return "yes" if n % 3 else "no"
+    return f"A made-up comment, number {n}."
+
+
+def _six_pairs_of_answers(world):
+    """Enough answers before and after for the results page to draw its charts."""
+    version = world.evaluation.agreed_version
+    for n in range(6):
+        for stage in ("before", "after"):
+            evaluation_services.answers_submit(
+                delivery=world.delivery,
+                version=version,
+                stage=stage,
+                code=f"code{n}",
+                answers={str(q["id"]): _made_up_answer(q, n, stage) for q in version.sections},
+            )
+
+
 @pytest.fixture
 def site(e2e_db, make_world):
     world = make_world(complete=True)
@@ -385,6 +428,7 @@ def site(e2e_db, make_world):
         user=world.lead.user, organisation=OrganisationFactory(), role=Role.CO_TRAINER
     )
     pending, verified = _two_step_people(world.organisation)
+    _six_pairs_of_answers(world)
     user = world.co_trainer.user
     site = Site(
         world=world,
