@@ -978,6 +978,17 @@ STARTER_WORKSHOP = {
     # user can print a pack at once; the others are still drafts.
     "agreed_modules": 3,
     "review": {"opened_by": TOM, "approvals": (SAM, ANITA)},
+    # The evaluation starts from the starter questions (a family carer starts it, a professional
+    # rewrites one) and is signed off by both perspectives like a module.
+    "evaluation": {
+        "started_by": SAM,
+        "rewrite": {
+            "title": "Useful",
+            "body": "How useful was the workshop for you and your family? 1 is not useful, 5 is "
+            "very useful.",
+            "by": ANITA,
+        },
+    },
     # The next module is in review: the professional has approved it and commented, so the demo
     # family carer finds a decision waiting for them on their home page.
     "waiting_review": {
@@ -995,6 +1006,49 @@ STARTER_WORKSHOP = {
             "first_session_in_days": -70,
             "sessions": 6,
             "team": (SAM, TOM),
+            # Made-up answers, before and after, paired by made-up codes: by question title,
+            # one value per attendee. Enough of them (5 or more) for the results to show.
+            "answers": {
+                "codes": (
+                    "demo-blue1",
+                    "demo-red2",
+                    "demo-green3",
+                    "demo-star4",
+                    "demo-sun5",
+                    "demo-moon6",
+                ),
+                "before": {
+                    "Confidence": (2, 2, 3, 1, 2, 3),
+                    "Understanding behaviour": (2, 3, 2, 2, 1, 3),
+                    "Knowing what to try": (1, 2, 2, 1, 2, 2),
+                },
+                "after": {
+                    "Confidence": (4, 3, 4, 3, 4, 4),
+                    "Understanding behaviour": (4, 4, 3, 4, 3, 5),
+                    "Knowing what to try": (3, 4, 3, 3, 4, 4),
+                    "Useful": (5, 4, 5, 4, 5, 5),
+                    "Respected": ("yes", "yes", "yes", "yes", "yes", "yes"),
+                    "Would recommend": ("yes", "yes", "yes", "no", "yes", "yes"),
+                    "What to change": (
+                        "(Made-up answer) The behaviour diary sheet was hard to fill in at home.",
+                        "(Made-up answer) More time to talk with the other parents, please.",
+                        "",
+                        "(Made-up answer) The diary needs bigger boxes; I could not fit it all.",
+                        "",
+                        "(Made-up answer) Hearing Sam's story made me feel less alone.",
+                    ),
+                },
+            },
+            # What the team agreed after reading the results together: it waits in the
+            # module's next review round.
+            "actions": (
+                {
+                    "module": "Why behaviours happen",
+                    "text": "Two people found the behaviour diary hard to use at home: make the "
+                    "sheet simpler, with bigger boxes (made-up example).",
+                    "by": SAM,
+                },
+            ),
             "attendees": (
                 {"name": "A. B.", "needs_large_print": True},
                 {"name": "C. D."},

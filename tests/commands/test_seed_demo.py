@@ -17,6 +17,7 @@ from workshops.models import (
     User,
     Workshop,
 )
+from workshops.selectors.evaluation import delivery_results
 
 
 def seed():
@@ -92,7 +93,7 @@ def test_seed_demo_starter_workshop_has_at_least_six_modules_of_three_to_five_se
     seed()
 
     workshop = Workshop.objects.get(organisation__name=RIVERSIDE)
-    modules = list(workshop.modules.all())
+    modules = list(workshop.modules.filter(is_evaluation=False))
     assert len(modules) >= 6
     for module in modules:
         assert 3 <= module.sections.count() <= 5
@@ -121,7 +122,7 @@ def test_seed_demo_sections_are_written_by_both_perspectives():
     assert perspectives == {Perspective.FAMILY_CARER, Perspective.PROFESSIONAL}
 
 
-CONTENT_ACTIONS = {"workshop", "module", "section"}
+CREATE_ACTIONS = {"workshop.create", "module.create", "evaluation.create", "section.create"}
 
 
 @pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_seed_demo_logs_every_workshop_module_and_section_in_an_intact_chain():
         modules = Module.objects.filter(workshop__in=workshops)
         sections = Section.objects.filter(module__in=modules)
         entries = list(ContributionEntry.objects.filter(organisation=organisation).order_by("pk"))
-        content_entries = [e for e in entries if e.action.split(".")[0] in CONTENT_ACTIONS]
+        content_entries = [e for e in entries if e.action in CREATE_ACTIONS]
         assert len(content_entries) == workshops.count() + modules.count() + sections.count()
         previous = ""
         for entry in entries:
@@ -154,7 +155,7 @@ def test_seed_demo_accounts_sign_in_with_the_demo_password(client):
 def test_seed_demo_agrees_three_starter_modules_through_review_rounds():
     seed()
 
-    agreed = Module.objects.filter(agreed_version__isnull=False)
+    agreed = Module.objects.filter(agreed_version__isnull=False, is_evaluation=False)
     assert agreed.count() == 3
     for module in agreed:
         approvals = module.agreed_version.review_round.decisions.filter(kind="approve")
@@ -202,3 +203,27 @@ def test_seed_demo_has_a_finished_delivery_with_registers_and_a_coming_one():
     marks = [s.attended.count() for s in finished.sessions.all()]
     assert marks == [finished.attendees.count() - 1] * 6
     assert coming.sessions.filter(attended__isnull=False).count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_an_agreed_evaluation_made_up_answers_results_and_an_action():
+    seed()
+    workshop = Workshop.objects.get(organisation__name=RIVERSIDE)
+    evaluation = workshop.modules.get(is_evaluation=True)
+    assert evaluation.agreed_version is not None
+    assert {d.perspective for d in evaluation.agreed_version.review_round.decisions.all()} == {
+        Perspective.FAMILY_CARER,
+        Perspective.PROFESSIONAL,
+    }
+    finished = workshop.deliveries.get(title__startswith="Spring")
+    assert finished.responses.filter(stage="before").count() == 6
+    assert finished.responses.filter(stage="after").count() == 6
+    assert all(r.code.startswith("demo") for r in finished.responses.all())
+
+    results = delivery_results(delivery=finished)["results"]
+    confidence = next(r for r in results if r.question["title"] == "Confidence")
+    assert confidence.pairs == 6
+    assert confidence.median_change == 1.5
+    action = finished.feedback_actions.get()
+    assert action.module.title == "Why behaviours happen"
+    assert not action.is_done

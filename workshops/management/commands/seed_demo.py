@@ -11,8 +11,14 @@ from django.utils import timezone
 from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPLE, WORKSHOPS
 from workshops.enums import DecisionKind, Role
 from workshops.models import Membership, Organisation, User
-from workshops.services.content import module_create, section_create, workshop_create
+from workshops.services.content import (
+    module_create,
+    section_create,
+    section_update,
+    workshop_create,
+)
 from workshops.services.deliveries import attendee_add, delivery_create, register_update
+from workshops.services.evaluation import answers_submit, evaluation_create, feedback_action_add
 from workshops.services.reviews import comment_add, review_decide, review_round_open
 
 
@@ -133,6 +139,8 @@ class Command(BaseCommand):
             self._agree(module, spec["review"], author)
         if spec.get("waiting_review"):
             self._await_decision(modules[spec["agreed_modules"]], spec["waiting_review"], author)
+        if spec.get("evaluation"):
+            self._evaluation(workshop, spec["evaluation"], spec["review"], author)
         for delivery_spec in spec.get("deliveries", ()):
             self._delivery(workshop, delivery_spec, author, actor=author(spec["author"]))
         self._say(
@@ -162,6 +170,47 @@ class Command(BaseCommand):
             if session.starts_at < timezone.now():
                 present = [a for i, a in enumerate(attendees) if i != number % len(attendees)]
                 register_update(session=session, present=present, actor=actor)
+        if spec.get("answers"):
+            self._answers(delivery, spec["answers"])
+        for action in spec.get("actions", ()):
+            feedback_action_add(
+                delivery=delivery,
+                module=workshop.modules.get(title=action["module"]),
+                text=action["text"],
+                actor=author(action["by"]),
+            )
+
+    def _evaluation(self, workshop, spec, review, author):
+        """The evaluation from the starter questions, one rewritten by the other perspective,
+        signed off like any module."""
+        evaluation = evaluation_create(workshop=workshop, actor=author(spec["started_by"]))
+        rewrite = spec["rewrite"]
+        question = evaluation.sections.get(title=rewrite["title"])
+        section_update(
+            section=question,
+            based_on_version=question.version,
+            title=question.title,
+            body=rewrite["body"],
+            kind=question.kind,
+            audience=question.audience,
+            actor=author(rewrite["by"]),
+        )
+        self._agree(evaluation, review, author)
+
+    def _answers(self, delivery, spec):
+        """Made-up answers at each stage, one set per made-up code."""
+        evaluation = delivery.workshop.modules.get(is_evaluation=True)
+        version = evaluation.agreed_version
+        ids = {section["title"]: str(section["id"]) for section in version.sections}
+        for stage, by_title in (("before", spec["before"]), ("after", spec["after"])):
+            for n, code in enumerate(spec["codes"]):
+                answers_submit(
+                    delivery=delivery,
+                    version=version,
+                    stage=stage,
+                    code=code,
+                    answers={ids[title]: values[n] for title, values in by_title.items()},
+                )
 
     def _agree(self, module, review, author):
         """Sign a module off through a real review round: a family carer and a professional."""
