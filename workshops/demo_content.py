@@ -1048,6 +1048,12 @@ STARTER_WORKSHOP = {
                     "sheet simpler, with bigger boxes (made-up example).",
                     "by": SAM,
                 },
+                {
+                    "module": "Looking after yourself",
+                    "text": "Several people asked for more time to talk with other parents: "
+                    "add a break for that to the last session (made-up example).",
+                    "by": ANITA,
+                },
             ),
             "attendees": (
                 {"name": "A. B.", "needs_large_print": True},

@@ -224,6 +224,10 @@ def test_seed_demo_has_an_agreed_evaluation_made_up_answers_results_and_an_actio
     confidence = next(r for r in results if r.question["title"] == "Confidence")
     assert confidence.pairs == 6
     assert confidence.median_change == 1.5
-    action = finished.feedback_actions.get()
-    assert action.module.title == "Why behaviours happen"
-    assert not action.is_done
+    actions = list(finished.feedback_actions.order_by("pk"))
+    assert [a.module.title for a in actions] == ["Why behaviours happen", "Looking after yourself"]
+    assert {a.created_by.perspective for a in actions} == {
+        Perspective.FAMILY_CARER,
+        Perspective.PROFESSIONAL,
+    }
+    assert not any(a.is_done for a in actions)

@@ -64,16 +64,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddField(
-            model_name="codesignsession",
-            name="results_reviewed",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="review_meetings",
-                to="workshops.delivery",
-                verbose_name="evaluation results to read together",
-            ),
-        ),
-        migrations.AddField(
             model_name="delivery",
             name="answer_key",
             field=models.CharField(

@@ -17,13 +17,6 @@ class CoDesignSession(models.Model):
         related_name="sessions",
         verbose_name=_("modules to work on"),
     )
-    # An evaluation meeting has deliveries' results on its agenda.
-    results_reviewed = models.ManyToManyField(
-        "workshops.Delivery",
-        blank=True,
-        related_name="review_meetings",
-        verbose_name=_("evaluation results to read together"),
-    )
     facilitator = models.ForeignKey(
         "workshops.Membership",
         on_delete=models.PROTECT,

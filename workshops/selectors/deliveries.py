@@ -21,6 +21,7 @@ from workshops.models import (
 from workshops.rules import DELIVER, role_allows
 
 from .base import get_or_404, workshops_visible
+from .evaluation import co_evaluation_record
 from .members import memberships_by_id, organisation_members
 
 
@@ -106,7 +107,8 @@ def register_page(*, session: DeliverySession) -> dict:
 def co_production_record(*, organisation: Organisation) -> dict:
     """The organisation's co-production from its own records, in four queries: co-design (the
     share of words in its current sections by perspective) and co-delivery (how many of its
-    delivery sessions held so far were led as its co-delivery rule asks)."""
+    delivery sessions held so far were led as its co-delivery rule asks), and co-evaluation
+    (``co_evaluation_record``)."""
     runs = Section.objects.filter(
         module__workshop__organisation=organisation, module__deleted_at__isnull=True
     ).values_list("attribution", flat=True)
@@ -127,7 +129,12 @@ def co_production_record(*, organisation: Organisation) -> dict:
         for session in held
         if not organisation_shortfall(organisation, [m.perspective for m in session.team.all()])
     )
-    return {"co_design": balance, "sessions_held": len(held), "sessions_co_delivered": co_delivered}
+    return {
+        "co_design": balance,
+        "sessions_held": len(held),
+        "sessions_co_delivered": co_delivered,
+        "co_evaluation": co_evaluation_record(organisation=organisation),
+    }
 
 
 def delivery_session_team_ids(*, session: DeliverySession) -> list[int]:

@@ -3,9 +3,11 @@ together, and the actions the team agrees from them."""
 
 from django.db.models import QuerySet
 
+from workshops.attribution import words_by_author
+from workshops.balance import balance_of
 from workshops.charts import bar_chart_svg
-from workshops.enums import QuestionType
-from workshops.evaluation import ANSWER_STAGES, questions_of, stage_label
+from workshops.enums import Perspective
+from workshops.evaluation import ANSWER_STAGES, SCALE, questions_of, stage_label
 from workshops.evaluation_results import (
     question_results,
     response_counts,
@@ -17,11 +19,13 @@ from workshops.models import (
     FeedbackAction,
     Module,
     ModuleVersion,
+    Organisation,
     User,
     Workshop,
 )
 
 from .base import get_or_404, workshops_visible
+from .members import memberships_by_id
 
 
 def evaluation_module(*, workshop: Workshop) -> Module | None:
@@ -147,6 +151,50 @@ def paper_form_page(*, delivery: Delivery) -> dict:
     return {
         "version": version,
         "stages": stages,
-        "scale": range(1, 6),
-        "QuestionType": QuestionType,
+        "scale": SCALE,
+    }
+
+
+def co_evaluation_record(*, organisation: Organisation) -> dict:
+    """Co-evaluation from the organisation's records, in three queries: its workshops'
+    evaluations (how many are agreed, and how many of those both perspectives wrote at least
+    the balance threshold of), and its deliveries with answers (how many had their results
+    turned into actions by family carers and professionals together, counting who wrote each
+    action and who came to the meeting where it was agreed)."""
+    evaluations = list(
+        Module.objects.filter(
+            workshop__organisation=organisation, is_evaluation=True, agreed_version__isnull=False
+        ).select_related("agreed_version")
+    )
+    perspective_of = {
+        pk: m.perspective for pk, m in memberships_by_id(organisation=organisation).items()
+    }
+    co_written = 0
+    for evaluation in evaluations:
+        words = {}
+        for section in evaluation.agreed_version.sections:
+            for author, count in words_by_author(section["attribution"]).items():
+                words[author] = words.get(author, 0) + count
+        balance = balance_of(words, perspective_of, None, organisation.balance_threshold_percent)
+        co_written += balance.total_words > 0 and not balance.warning
+    answered = Delivery.objects.filter(
+        workshop__organisation=organisation, responses__isnull=False
+    ).distinct()
+    perspectives = {delivery.pk: set() for delivery in answered}
+    actions = FeedbackAction.objects.filter(delivery__in=list(perspectives)).prefetch_related(
+        "meeting__attendance"
+    )
+    for action in actions:
+        seen = perspectives[action.delivery_id]
+        seen.add(perspective_of.get(action.created_by_id))
+        if action.meeting is not None:
+            seen.update(
+                perspective_of.get(a.membership_id) for a in action.meeting.attendance.all()
+            )
+    both = {Perspective.FAMILY_CARER, Perspective.PROFESSIONAL}
+    return {
+        "evaluations_agreed": len(evaluations),
+        "evaluations_co_written": co_written,
+        "deliveries_answered": len(perspectives),
+        "deliveries_reviewed_together": sum(1 for seen in perspectives.values() if both <= seen),
     }
