@@ -1032,7 +1032,7 @@ STARTER_WORKSHOP = {
                     "What to change": (
                         "(Made-up answer) The behaviour diary sheet was hard to fill in at home.",
                         "(Made-up answer) More time to talk with the other parents, please.",
-                        "",
+                        "(Made-up answer) Could the handouts come in large print?",
                         "(Made-up answer) The diary needs bigger boxes; I could not fit it all.",
                         "",
                         "(Made-up answer) Hearing Sam's story made me feel less alone.",

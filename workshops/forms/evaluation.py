@@ -31,7 +31,12 @@ def _field_for(question: dict) -> forms.Field:
         choices = [(YES, _("Yes")), (NO, _("No"))]
     else:
         choices = [(choice, choice) for choice in question["question"]["choices"]]
-    return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.RadioSelect({"class": "form-check-input"}),
+    )
 
 
 class AnswerForm(CrispyForm):
