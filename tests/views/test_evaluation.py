@@ -296,3 +296,18 @@ def test_a_question_is_edited_with_how_it_is_answered(client_for, world):
         "choices": ["Always", "Mostly", "Not really"],
     }
     assert question.kind == "question"
+
+
+def test_an_evaluation_meeting_lists_the_actions_agreed_at_it(client_for, world):
+    evaluation_services.feedback_action_add(
+        delivery=world.delivery,
+        module=world.module,
+        text="Agreed at the meeting: shorter videos",
+        meeting=world.session,
+        actor=world.co_trainer,
+    )
+
+    html = client_for(world.lead).get(world.session.get_absolute_url()).content.decode()
+
+    assert "Actions agreed here from attendee feedback" in html
+    assert "Agreed at the meeting: shorter videos" in html

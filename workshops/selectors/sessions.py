@@ -116,6 +116,10 @@ def session_page(*, session: CoDesignSession, membership: Membership) -> dict:
         ],
         "my_minutes": minutes.get(membership.pk),
         "my_time_confirmed": membership.pk in confirmed,
+        # An evaluation meeting: the actions agreed here from attendees' answers.
+        "feedback_actions": list(
+            session.feedback_actions.select_related("module", "delivery").order_by("pk")
+        ),
     }
 
 
