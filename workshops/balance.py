@@ -71,21 +71,28 @@ def balance_of(word_totals, perspective_of, contribution_counts=None, threshold_
     return balance
 
 
+def written_together(balance) -> bool:
+    """Whether each perspective wrote at least the threshold share of the words: exact shares,
+    not the rounded percentages shown, so 19.6% is not "at least 20%"."""
+    total = balance.total_words
+    least = balance.threshold_percent * total
+    carers = balance.words_by_perspective.get(Perspective.FAMILY_CARER, 0)
+    professionals = balance.words_by_perspective.get(Perspective.PROFESSIONAL, 0)
+    return bool(total) and 100 * carers >= least and 100 * professionals >= least
+
+
 def authorship_claim(balance):
     """What a pack or page may say about who wrote it, from its balance of words.
 
     "Written together" only when each perspective wrote at least the threshold share; otherwise
     the perspective that wrote most (or all) of it; nothing when it has no words.
     """
-    total = balance.total_words
-    if not total:
+    if not balance.total_words:
         return ""
+    if written_together(balance):
+        return _("Written together by family carers and professionals.")
     carers = balance.words_by_perspective.get(Perspective.FAMILY_CARER, 0)
     professionals = balance.words_by_perspective.get(Perspective.PROFESSIONAL, 0)
-    # Exact shares, not the rounded percentages shown: 19.6% is not "at least 20%".
-    least = balance.threshold_percent * total
-    if 100 * carers >= least and 100 * professionals >= least:
-        return _("Written together by family carers and professionals.")
     if carers > professionals:
         return _("Written by family carers.")
     return _("Written by professionals.")

@@ -381,6 +381,7 @@ def test_large_print_pack_pdf_prints_every_word_at_18_point_or_more_and_none_in_
 def test_pack_cover_claims_writing_together_only_when_both_perspectives_wrote_enough(team):
     html = _html(team, PackKind.ATTENDEE)
     assert "Written together by family carers and professionals." in html
+    assert "wrote and agreed it together" in html
 
     organisation = team.workshop.organisation
     organisation.balance_threshold_percent = 60
@@ -388,4 +389,6 @@ def test_pack_cover_claims_writing_together_only_when_both_perspectives_wrote_en
     html = _html(team, PackKind.ATTENDEE)
 
     assert "Written together" not in html
+    assert "wrote and agreed it together" not in html
+    assert "This material was agreed at" in html
     assert "cover-coproduced" in html

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from workshops.attribution import words_by_author
-from workshops.balance import authorship_claim, balance_of
+from workshops.balance import authorship_claim, balance_of, written_together
 from workshops.enums import PackKind, Perspective, PrintSize, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
 from workshops.models import ModuleVersion
@@ -183,6 +183,7 @@ def pack_material(
         "authors_meta": ", ".join(sorted({m.credit_name for m in contributors})),
         "balance": balance,
         "authorship_claim": authorship_claim(balance),
+        "written_together": written_together(balance),
         "stylesheets": _stylesheets(print_size),
     }
 
