@@ -2,7 +2,7 @@
 
 import pytest
 
-from workshops.balance import Balance, authorship_claim
+from workshops.balance import Balance, authorship_claim, credit_line
 from workshops.enums import Perspective
 
 TOGETHER = "Written together by family carers and professionals."
@@ -43,3 +43,27 @@ def test_claim_follows_the_organisations_own_threshold():
 
 def test_no_words_make_no_claim():
     assert claim(0, 0) == ""
+
+
+def _balance(carer_words, professional_words):
+    return Balance(
+        words_by_perspective={
+            Perspective.FAMILY_CARER: carer_words,
+            Perspective.PROFESSIONAL: professional_words,
+        }
+    )
+
+
+def test_credit_line_adds_who_delivered_it_when_one_perspective_wrote_most():
+    carers = {Perspective.FAMILY_CARER}
+    assert (
+        credit_line(_balance(0, 100), carers)
+        == "Written by professionals; delivered with family carers."
+    )
+    assert credit_line(_balance(0, 100), {Perspective.PROFESSIONAL}) == "Written by professionals."
+    assert (
+        credit_line(_balance(100, 0), {Perspective.PROFESSIONAL})
+        == "Written by family carers; delivered with professionals."
+    )
+    assert credit_line(_balance(50, 50), carers) == TOGETHER
+    assert credit_line(_balance(0, 0), carers) == ""

@@ -96,3 +96,19 @@ def authorship_claim(balance):
     if carers > professionals:
         return _("Written by family carers.")
     return _("Written by professionals.")
+
+
+def credit_line(balance, delivered_with=frozenset()) -> str:
+    """What a workshop's page may say about who made it: who wrote it (``authorship_claim``) and,
+    when one perspective wrote most of it, whether the other has led deliveries of it, from the
+    perspectives on its delivery teams so far."""
+    claim = authorship_claim(balance)
+    if not claim or written_together(balance):
+        return claim
+    carers = balance.words_by_perspective.get(Perspective.FAMILY_CARER, 0)
+    professionals = balance.words_by_perspective.get(Perspective.PROFESSIONAL, 0)
+    if carers > professionals and Perspective.PROFESSIONAL in delivered_with:
+        return _("Written by family carers; delivered with professionals.")
+    if professionals >= carers and Perspective.FAMILY_CARER in delivered_with:
+        return _("Written by professionals; delivered with family carers.")
+    return claim

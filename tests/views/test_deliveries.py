@@ -166,3 +166,22 @@ def test_organisation_page_shows_its_co_delivery_from_sessions_held(client_for, 
     # Four sessions held, one of them led by a professional alone.
     assert "3 of 4 delivery sessions so far were led by a family carer and a professional" in page
     assert "Family carers wrote 100% of the words" in page
+
+
+def test_workshop_page_says_who_wrote_it_and_who_delivered_it(client_for, world):
+    # Every word is the family carer's; a professional has led a session already.
+    client = client_for(world.lead)
+    url = world.workshop.get_absolute_url()
+    assert "Written by family carers." in client.get(url).content.decode()
+
+    delivery_services.delivery_create(
+        workshop=world.workshop,
+        title="Tuesday evenings",
+        first_session_at=timezone.now() - timedelta(days=7),
+        team=[world.lead, world.co_trainer],
+        actor=world.lead,
+    )
+
+    html = client.get(url).content.decode()
+    assert "Written by family carers; delivered with professionals." in html
+    assert "Written together" not in html

@@ -5,13 +5,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from workshops.attribution import attributed_segments, words_by_author
+from workshops.balance import credit_line
 from workshops.enums import RoundStatus
 from workshops.models import (
     FeedbackAction,
+    Membership,
     Module,
     Organisation,
     ReviewRound,
@@ -252,7 +255,14 @@ def workshop_page(*, workshop: Workshop) -> dict:
     for module in modules:
         module.balance = per_module.get(module.pk)
         module.status = statuses[module.pk]
+    delivered_with = set(
+        Membership.objects.filter(
+            delivery_sessions__delivery__workshop=workshop,
+            delivery_sessions__starts_at__lte=timezone.now(),
+        ).values_list("perspective", flat=True)
+    )
     return {
+        "credit_line": credit_line(whole, delivered_with),
         # The evaluation is written and signed off like a module, but listed on its own.
         "modules": [module for module in modules if not module.is_evaluation],
         "evaluation": next((module for module in modules if module.is_evaluation), None),
