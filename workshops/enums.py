@@ -104,6 +104,8 @@ class Action(models.TextChoices):
     EVALUATION_OPEN = "evaluation.open", _("Answer link turned on or off")
     FEEDBACK_ACTION_ADD = "feedback.action", _("Action from attendee feedback")
     FEEDBACK_ACTION_DONE = "feedback.done", _("Action from attendee feedback done")
+    CONSENT_RECORD = "consent.record", _("Consent for a story recorded")
+    CONSENT_WITHDRAW = "consent.withdraw", _("Consent for a story withdrawn")
 
 
 class RoundStatus(models.TextChoices):
@@ -175,3 +177,13 @@ class QuestionStage(models.TextChoices):
 class AnswerStage(models.TextChoices):
     BEFORE = "before", _("Before the workshop")
     AFTER = "after", _("After the workshop")
+
+
+class ConsentAudience(models.TextChoices):
+    EVERYONE = "everyone", _("Attendees and facilitators")
+    FACILITATORS = "facilitators", _("Facilitators only")
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", _("In writing")
+    SPOKEN = "spoken", _("Spoken, with a witness")

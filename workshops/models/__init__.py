@@ -1,3 +1,4 @@
+from .consent import StoryConsent
 from .content import Module, Section, Workshop
 from .contributions import ContributionEntry
 from .deliveries import Attendee, Delivery, DeliverySession
@@ -37,6 +38,7 @@ __all__ = [
     "Reviewer",
     "Section",
     "SectionRevision",
+    "StoryConsent",
     "ThrottleCount",
     "User",
     "Workshop",
