@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from workshops.csv_export import csv_safe
-from workshops.evaluation import fold_code, stage_label
+from workshops.evaluation import stage_label
 
 MIN_ANSWERS = 5
 """No breakdown under this many answers at a stage, and no change under this many pairs."""
@@ -132,7 +132,7 @@ def _read(responses: Iterable[Any]) -> dict[str, tuple[list[str], list[dict]]]:
         if row is None:
             continue
         answers = response.answers
-        row[0].append(fold_code(str(response.code or "")))
+        row[0].append(response.code)  # kept folded (evaluation.fold_code)
         row[1].append(answers if isinstance(answers, dict) else {})
     return rows
 
@@ -184,7 +184,7 @@ def response_counts(responses: Iterable[Any]) -> dict[str, int]:
         if response.stage not in counts:
             continue
         counts[response.stage] += 1
-        code = fold_code(str(response.code or ""))
+        code = response.code
         if code:
             codes[response.stage].add(code)
     return {**counts, "paired": len(codes["before"] & codes["after"])}

@@ -1,6 +1,8 @@
 """A workshop's evaluation, the answer form anyone with a delivery's link reaches, results read
 together, and the actions the team agrees from them."""
 
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 
 from workshops.attribution import words_by_author
@@ -82,8 +84,21 @@ def _results(version: ModuleVersion | None, responses: list) -> dict:
     return {"version": version, "results": results, "counts": response_counts(responses)}
 
 
-def _responses(queryset: QuerySet[EvaluationResponse]) -> list[EvaluationResponse]:
-    return list(queryset.only("delivery_id", "stage", "code", "answers"))
+class Answered(NamedTuple):
+    """One response as the results read it: plain values, not a model instance, since a page
+    across many deliveries reads thousands."""
+
+    delivery_id: int
+    stage: str
+    code: str
+    answers: dict
+
+
+def _responses(queryset: QuerySet[EvaluationResponse]) -> list[Answered]:
+    return [
+        Answered(*row)
+        for row in queryset.order_by().values_list("delivery_id", "stage", "code", "answers")
+    ]
 
 
 def delivery_results(*, delivery: Delivery) -> dict:
