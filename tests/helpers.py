@@ -29,6 +29,8 @@ from tests.factories import (
     WorkshopFactory,
 )
 from workshops.enums import (
+    ConsentAudience,
+    ConsentMethod,
     CreditPreference,
     DecisionKind,
     Perspective,
@@ -45,6 +47,7 @@ from workshops.models import (
     ReviewRound,
     Workshop,
 )
+from workshops.services import consent as consent_services
 from workshops.services import content as content_services
 from workshops.services import evaluation as evaluation_services
 from workshops.services import reviews as review_services
@@ -407,6 +410,19 @@ def write_section(module, *, actor, title, body, kind=SectionKind.EXPLANATION, *
     )
 
 
+def consent_for(story, *, teller, actor, audience=ConsentAudience.EVERYONE, days=365):
+    """Written consent for the story, by ``teller``, for ``audience``, ending in ``days`` days."""
+    return consent_services.consent_record(
+        section=story,
+        teller=teller,
+        audience=audience,
+        naming=CreditPreference.ANONYMOUS,
+        expires_on=timezone.localdate() + timedelta(days=days),
+        method=ConsentMethod.WRITTEN,
+        actor=actor,
+    )
+
+
 def make_pack_team(name="Hillside Carers Together"):
     """A ``PackTeam``. Each section body carries one unusual marker word, so the pack tests can
     find where (and whether) it was printed."""
@@ -456,7 +472,7 @@ def make_pack_team(name="Hillside Carers Together"):
         kind=SectionKind.KEY_MESSAGES,
         body="Marigold: behaviour is a way of **telling us** something.",
     )
-    write_section(
+    story = write_section(
         understanding,
         actor=anonymous_carer,
         title="What my son was telling us",
@@ -464,6 +480,7 @@ def make_pack_team(name="Hillside Carers Together"):
         content_note="Mentions a night in hospital.",
         body="Juniper was the first word he learned to sign.",
     )
+    consent_for(story, teller=anonymous_carer, actor=professional)
     write_section(
         understanding,
         actor=professional,

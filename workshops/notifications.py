@@ -141,6 +141,25 @@ def module_agreed_email(round: ReviewRound) -> None:
     )
 
 
+def consent_withdrawn_email(consent) -> None:
+    """Tell the organisation's leads that a story's consent was withdrawn: its packs are
+    refused from now on, and new ones leave it out."""
+    section = consent.section
+    organisation = section.module.workshop.organisation
+    leads = organisation.memberships.filter(role=Role.LEAD).select_related("user")
+    send_to_members(
+        leads,
+        subject=_("Consent withdrawn for the story “%(title)s”") % {"title": section.title},
+        template="consent_withdrawn",
+        context={
+            "section": section,
+            "link": absolute_url(
+                reverse("workshop_packs", kwargs={"pk": section.module.workshop_id})
+            ),
+        },
+    )
+
+
 def review_reminder_email(round: ReviewRound) -> None:
     decided = set(round.decisions.values_list("membership_id", flat=True))
     send_to_members(

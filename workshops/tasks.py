@@ -8,7 +8,14 @@ from celery import shared_task
 from django.conf import settings
 
 from workshops import notifications, outbox
-from workshops.models import Comment, Decision, Invitation, Organisation, ReviewRound
+from workshops.models import (
+    Comment,
+    Decision,
+    Invitation,
+    Organisation,
+    ReviewRound,
+    StoryConsent,
+)
 from workshops.services.packs import pack_render, pack_requeue_lost
 
 logger = logging.getLogger(__name__)
@@ -76,6 +83,12 @@ def comment_notify(comment_id, outbox_id=None):
 @shared_task(**EMAIL_TASK)
 def module_agreed_notify(round_id, outbox_id=None):
     _email_about(_rounds, round_id, notifications.module_agreed_email, outbox_id)
+
+
+@shared_task(**EMAIL_TASK)
+def consent_withdrawn_notify(consent_id, outbox_id=None):
+    consents = StoryConsent.objects.select_related("section__module__workshop__organisation")
+    _email_about(consents, consent_id, notifications.consent_withdrawn_email, outbox_id)
 
 
 @shared_task

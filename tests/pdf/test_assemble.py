@@ -221,7 +221,7 @@ def test_module_handout_pdf_title_names_the_module(team, request_pack):
 
 
 def _html(team, kind, print_size=PrintSize.STANDARD):
-    contents = pack_contents(workshop=team.workshop)
+    contents = pack_contents(workshop=team.workshop, kind=kind)
     return pack_html(
         pack_material(workshop=team.workshop, kind=kind, contents=contents, print_size=print_size)
     )

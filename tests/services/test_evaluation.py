@@ -6,7 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import MembershipFactory
 from tests.helpers import agree_evaluation, agree_module
-from workshops.enums import Action, Perspective, QuestionType, Role, SectionKind, SourceTag
+from workshops.enums import (
+    Action,
+    PackKind,
+    Perspective,
+    QuestionType,
+    Role,
+    SectionKind,
+    SourceTag,
+)
 from workshops.models import ContributionEntry, EvaluationResponse
 from workshops.pdf.assemble import pack_contents
 from workshops.selectors.content import module_page
@@ -106,7 +114,7 @@ def test_the_evaluation_is_never_printed_in_a_pack(world):
     agree_evaluation(world.workshop, reviewers=[world.lead, world.co_trainer])
     agree_module(world.module, reviewers=[world.lead, world.co_trainer], actor=world.lead)
 
-    contents = pack_contents(workshop=world.workshop)
+    contents = pack_contents(workshop=world.workshop, kind=PackKind.ATTENDEE)
 
     assert [item["module_id"] for item in contents["versions"]] == [world.module.pk]
     assert contents["not_agreed"] == []

@@ -435,7 +435,7 @@ def _packs_page(client_for, count):
         module = modules[number]
         kind = [PackKind.MODULE_HANDOUT, PackKind.ATTENDEE, PackKind.FACILITATOR][number % 3]
         pack_module = module if kind == PackKind.MODULE_HANDOUT else None
-        contents = pack_contents(workshop=workshop, module=pack_module)
+        contents = pack_contents(workshop=workshop, kind=kind, module=pack_module)
         print_size = PrintSize.LARGE if number % 4 >= 2 else PrintSize.STANDARD
         current = pack_content_key(
             kind=kind,

@@ -10,11 +10,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="pack",
-            name="stories",
-            field=models.JSONField(default=list, editable=False),
-        ),
         migrations.CreateModel(
             name="StoryConsent",
             fields=[

@@ -32,11 +32,9 @@ class Pack(models.Model):
         help_text=_("18 point text, for anyone who finds small print hard to read."),
     )
     content_key = models.CharField(max_length=64, unique=True)
-    # [{"module_id", "title", "version", "content_hash"}] in order: what this pack contains.
+    # {"versions": [{"module_id", "title", "version", "content_hash", ...}] in order, "stories":
+    # the ids of the lived-experience stories printed (their consent allowed it)}.
     contents = models.JSONField(default=list)
-    # The lived-experience stories printed in it (section ids): a download checks that each
-    # still has valid consent for the pack's readers.
-    stories = models.JSONField(default=list, editable=False)
     state = models.CharField(max_length=20, choices=PackState.choices, default=PackState.QUEUED)
     file_name = models.CharField(max_length=200, blank=True)
     size_bytes = models.PositiveIntegerField(default=0)

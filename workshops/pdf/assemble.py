@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from workshops.attribution import words_by_author
 from workshops.balance import authorship_claim, balance_of, written_together
+from workshops.consent import consent_allows, is_story, readers_of
 from workshops.enums import PackKind, Perspective, PrintSize, Role, SectionAudience, SectionKind
 from workshops.markdown import clean_html
-from workshops.models import ModuleVersion
+from workshops.models import ModuleVersion, StoryConsent
 from workshops.models.content import learning_outcome_lines
 from workshops.selectors.members import memberships_by_id
 from workshops.selectors.reviews import agreed_stamp
@@ -26,13 +27,17 @@ _KIND_LABELS = dict(SectionKind.choices)
 CHECK_CODE_LENGTH = 12
 
 
-def pack_contents(*, workshop, module=None):
-    """What a pack of the workshop (or one module) would contain now: the agreed version of each
-    module in order, and the titles of modules not yet agreed, which are left out."""
+def pack_contents(*, workshop, kind, module=None, today=None):
+    """What a pack of this kind of the workshop (or one module) would contain now: the agreed
+    version of each module in order, the titles of modules not yet agreed, which are left out,
+    and the stories whose consent lets the pack's readers read them."""
     modules = workshop.modules.select_related("agreed_version").order_by("position", "pk")
     if module is not None:
         modules = modules.filter(pk=module.pk)
-    return contents_of(modules)
+    modules = list(modules)
+    return with_stories(
+        contents_of(modules), kind=kind, consents=story_consents(modules), today=today
+    )
 
 
 def contents_of(modules):
@@ -59,6 +64,31 @@ def contents_of(modules):
     return {"versions": versions, "not_agreed": not_agreed}
 
 
+def story_consents(modules, known=None) -> dict:
+    """The consent of every lived-experience story in the modules' agreed versions, by section
+    id (None where there is none): looked up in one query, or in ``known`` (an earlier answer
+    for more modules). The modules come with their agreed version."""
+    story_ids = [
+        section["id"]
+        for module in modules
+        if module.agreed_version is not None
+        for section in module.agreed_version.sections
+        if is_story(section)
+    ]
+    if known is None:
+        known = {c.section_id: c for c in StoryConsent.objects.filter(section_id__in=story_ids)}
+    return {pk: known.get(pk) for pk in story_ids}
+
+
+def with_stories(contents, *, kind, consents, today=None):
+    """``contents`` with the stories its readers may read today: a story reaches a pack only
+    with valid consent for the pack's readers (see consent.consent_allows)."""
+    today = today or timezone.localdate()
+    readers = readers_of(kind)
+    allowed = sorted(pk for pk, c in consents.items() if consent_allows(c, readers, today))
+    return {**contents, "stories": allowed}
+
+
 def pack_content_key(*, kind, print_size, workshop, module, contents):
     """The cache key: the agreed versions, the print size, the template version and the
     WeasyPrint version. A large-print pack and a standard one of the same versions are two
@@ -69,6 +99,7 @@ def pack_content_key(*, kind, print_size, workshop, module, contents):
         "workshop": workshop.pk,
         "module": module.pk if module else None,
         "versions": [(v["module_id"], v["content_hash"]) for v in contents["versions"]],
+        "stories": contents.get("stories", []),
         "template": PACK_TEMPLATE_VERSION,
         "weasyprint": weasyprint.__version__,
     }
@@ -120,6 +151,7 @@ def _modules_material(*, workshop, contents, include_facilitator_only):
             agreed_at__isnull=False,
         )
     }
+    stories = set(contents.get("stories", []))
     modules, word_totals = [], {}
     for item in contents["versions"]:
         version = versions_by_id.get(item["version_id"])
@@ -128,7 +160,8 @@ def _modules_material(*, workshop, contents, include_facilitator_only):
         shown = [
             section
             for section in version.sections
-            if include_facilitator_only or section["audience"] != SectionAudience.FACILITATORS
+            if (include_facilitator_only or section["audience"] != SectionAudience.FACILITATORS)
+            and (not is_story(section) or section["id"] in stories)
         ]
         for section in shown:
             for author, count in words_by_author(section["attribution"]).items():

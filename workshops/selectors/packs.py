@@ -9,7 +9,7 @@ from workshops.models import (
     User,
     Workshop,
 )
-from workshops.pdf.assemble import contents_of, pack_content_key
+from workshops.pdf.assemble import contents_of, pack_content_key, story_consents, with_stories
 
 from .base import get_or_404, workshops_visible
 
@@ -44,13 +44,16 @@ def _current_keys(*, workshop: Workshop, modules: list[Module]) -> dict:
     packs out of date.
 
     ``modules`` are all the workshop's modules in order, loaded with their agreed versions, so
-    this runs no query.
+    this runs one query (the consent of their stories).
     """
     wanted = [(kind, None, modules) for kind in (PackKind.ATTENDEE, PackKind.FACILITATOR)]
     wanted += [(PackKind.MODULE_HANDOUT, m, [m]) for m in modules if m.agreed_version]
+    known = story_consents(modules)
     keys = {}
     for kind, module, included in wanted:
-        contents = contents_of(included)
+        contents = with_stories(
+            contents_of(included), kind=kind, consents=story_consents(included, known=known)
+        )
         for print_size in PrintSize.values:
             keys[(kind, module.pk if module else None, print_size)] = pack_content_key(
                 kind=kind,

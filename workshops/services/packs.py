@@ -57,7 +57,7 @@ def pack_request(
         raise ValueError("A module handout needs a module; other packs must not have one.")
     if print_size not in PrintSize.values:
         raise ValueError(f"Unknown print size {print_size!r}.")
-    contents = pack_contents(workshop=workshop, module=module)
+    contents = pack_contents(workshop=workshop, kind=kind, module=module)
     if not contents["versions"]:
         raise ValidationError(
             _("Nothing here has been agreed yet. Packs hold agreed versions only.")

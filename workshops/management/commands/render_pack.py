@@ -28,7 +28,7 @@ class Command(BaseCommand):
         workshop = Workshop.objects.select_related("organisation").filter(pk=workshop_id).first()
         if workshop is None:
             raise CommandError(f"There is no workshop with id {workshop_id}.")
-        contents = pack_contents(workshop=workshop)
+        contents = pack_contents(workshop=workshop, kind=kind)
         if not contents["versions"]:
             raise CommandError(
                 f"Nothing in “{workshop.title}” has been agreed yet, so there is nothing to print."
