@@ -8,9 +8,12 @@ from django.db import migrations, models
 def give_each_delivery_its_own_answer_key(apps, schema_editor):
     """Adding the column gave every existing delivery the same key; each needs its own."""
     Delivery = apps.get_model("workshops", "Delivery")
-    for delivery in Delivery.objects.all():
+    # On the migration's own connection: the database roles migrate as another role than the
+    # app's, and a query on the default connection would wait for this migration's lock.
+    deliveries = Delivery.objects.using(schema_editor.connection.alias)
+    for delivery in deliveries.all():
         delivery.answer_key = workshops.models.deliveries.new_answer_key()
-        delivery.save(update_fields=["answer_key"])
+        delivery.save(update_fields=["answer_key"], using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
