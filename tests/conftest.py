@@ -27,8 +27,8 @@ from tests.factories import (
     SectionFactory,
     WorkshopFactory,
 )
-from tests.helpers import FIRST_BODY, agree_evaluation, make_pack_team
-from workshops.enums import PackKind, Perspective, Role
+from tests.helpers import FIRST_BODY, agree_evaluation, consent_for, make_pack_team
+from workshops.enums import PackKind, Perspective, Role, SectionKind
 from workshops.models import (
     Attendee,
     CoDesignSession,
@@ -77,6 +77,7 @@ class World:
     attendee: Attendee | None = None
     evaluation: Module | None = None  # agreed, with its starter questions
     feedback_action: FeedbackAction | None = None
+    story: Section | None = None  # a lived-experience story with written consent
 
 
 @pytest.fixture
@@ -130,6 +131,13 @@ def make_world(db):
             world.feedback_action = evaluation_services.feedback_action_add(
                 delivery=world.delivery, module=module, text="Make the diary simpler", actor=lead
             )
+            world.story = SectionFactory(
+                module=module,
+                actor=co_trainer,
+                title="Our first meeting",
+                kind=SectionKind.LIVED_EXPERIENCE_STORY,
+            )
+            consent_for(world.story, teller=co_trainer, actor=lead)
         return world
 
     return make

@@ -17,7 +17,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, UserFactory, WorkshopFactory
 from workshops.enums import PackState, Role
-from workshops.models import ContributionEntry, Membership, Organisation, Pack, TimeEntry
+from workshops.models import (
+    ContributionEntry,
+    Expense,
+    FundingPot,
+    Membership,
+    Organisation,
+    Pack,
+    PayMonthClose,
+    PayRate,
+    TimeEntry,
+)
 
 # Not the app's own pages: Django's admin site and Django's sign-in / password views.
 SKIPPED_NAMESPACES = {"admin"}
@@ -151,6 +161,13 @@ def _answer_page_reaches_nothing_else(response, own, other):
         assert f'href="{url}' not in html
 
 
+def _own_data_only(response, own, other):
+    # The signed-in person's own copy: nothing of the other organisation is in it.
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert other.organisation.name.encode() not in response.content
+
+
 def _own_account_page(response, own, other):
     # About the signed-in person only: no organisation's object is named or shown. A GET shows
     # the form; a POST saves the person's own choice and comes back to it.
@@ -261,6 +278,9 @@ ROUTES = {
     "member_remove": Route(
         lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("GET", "POST")
     ),
+    # A lead's copy of a member's data: 404 for anyone outside (the same as the member pages).
+    "member_data": Route(lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}),
+    "my_data": Route(_no_kwargs, denied=None, check=_own_data_only),
     "member_unlock": Route(
         lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("POST",)
     ),
@@ -364,6 +384,39 @@ ROUTES = {
         },
     ),
     "time_records_csv": Route(lambda w: {"org_id": w.organisation.pk}),
+    "pay_rates": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"unit": "hour", "amount": "99.00", "starts_on": "2025-05-01"},
+    ),
+    "pay_choices": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"entry": "1", "payment": "declined"},
+    ),
+    "pay_expenses": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "date": "2025-05-01",
+            "kind": "parking",
+            "amount": "4.50",
+            "receipt_note": "receipt kept by me",
+        },
+    ),
+    "pay_months": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"month": "2025-05"},
+    ),
+    "pay_funding": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"name": "Planted fund", "amount": "1.00"},
+    ),
+    "pay_statement_csv": Route(lambda w: {"org_id": w.organisation.pk}),
+    "pay_statement_pdf": Route(lambda w: {"org_id": w.organisation.pk}),
+    "pay_payroll_csv": Route(lambda w: {"org_id": w.organisation.pk}),
     "workshop_sessions": Route(
         lambda w: {"pk": w.workshop.pk},
         methods=("GET", "POST"),
@@ -449,6 +502,22 @@ ROUTES = {
         denied=None,
         login_required=False,
         check=_answer_page_reaches_nothing_else,
+    ),
+    "story_consent": Route(
+        lambda w: {"pk": w.story.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "teller_outside": "A planted family",
+            "audience": "everyone",
+            "naming": "anonymous",
+            "expires_on": "2099-01-01",
+            "method": "written",
+        },
+    ),
+    "story_consent_withdraw": Route(
+        lambda w: {"pk": w.story.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"keep_text": "erase"},
     ),
     "evaluation_create": Route(lambda w: {"pk": w.workshop.pk}, methods=("GET", "POST")),
     "workshop_results": Route(lambda w: {"pk": w.workshop.pk}),
@@ -544,6 +613,8 @@ def _snapshot(world):
     world.session.refresh_from_db()
     world.delivery.refresh_from_db()
     world.attendee.refresh_from_db()
+    world.story.refresh_from_db()
+    world.story.consent.refresh_from_db()
     return {
         "log": ContributionEntry.objects.filter(organisation=world.organisation).count(),
         "workshop": (world.workshop.title, world.workshop.organisation.workshops.count()),
@@ -565,6 +636,11 @@ def _snapshot(world):
             world.delivery_session.attended.count(),
         ),
         "attendees": (world.delivery.attendees.count(), world.attendee.name),
+        "story": (
+            world.story.body,
+            world.story.consent.teller_outside,
+            world.story.consent.withdrawn_at,
+        ),
         # Answers typed in by the team (anyone with the link may answer online).
         "evaluation": (
             world.delivery.answers_open,
@@ -573,6 +649,21 @@ def _snapshot(world):
             [(a.text, a.done_at) for a in world.module.feedback_actions.order_by("pk")],
         ),
         "time": TimeEntry.objects.filter(membership__organisation=world.organisation).count(),
+        "pay": (
+            PayRate.objects.filter(organisation=world.organisation).count(),
+            PayMonthClose.objects.filter(organisation=world.organisation).count(),
+            Expense.objects.filter(membership__organisation=world.organisation).count(),
+            list(
+                FundingPot.objects.filter(organisation=world.organisation).values_list(
+                    "year", "name", "amount_pence"
+                )
+            ),
+            list(
+                TimeEntry.objects.filter(membership__organisation=world.organisation)
+                .order_by("pk")
+                .values_list("payment", "reduced_pence", "amount_pence")
+            ),
+        ),
     }
 
 

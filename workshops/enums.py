@@ -106,6 +106,12 @@ class Action(models.TextChoices):
     FEEDBACK_ACTION_DONE = "feedback.done", _("Action from attendee feedback done")
     CONSENT_RECORD = "consent.record", _("Consent for a story recorded")
     CONSENT_WITHDRAW = "consent.withdraw", _("Consent for a story withdrawn")
+    DATA_EXPORT = "member.data_export", _("A person's data exported for them by a lead")
+    PAY_RATE_ADD = "pay.rate_add", _("Rate card row added")
+    PAYMENT_CHOICE = "pay.choice", _("Payment choice changed")
+    PAY_MONTH_CLOSE = "pay.month_close", _("Month closed for payments")
+    EXPENSE_ADD = "pay.expense_add", _("Expense claimed")
+    FUNDING_POT_SET = "pay.funding_pot", _("Funding pot set")
 
 
 class RoundStatus(models.TextChoices):
@@ -159,6 +165,25 @@ class Payment(models.TextChoices):
     PAID = "paid", _("To be paid")
     VOLUNTEERED = "volunteered", _("Volunteered")
     DECLINED = "declined", _("Payment declined")
+    REDUCED = "reduced", _("Reduced")
+    DONATED = "donated", _("Donated to the organisation")
+
+
+class RateUnit(models.TextChoices):
+    """What a rate card row's amount pays for (see ``workshops.pay`` for how each is applied)."""
+
+    HOUR = "hour", _("Per hour")
+    HALF_DAY = "half_day", _("Per half day")
+    DAY = "day", _("Per day")
+    MILE = "mile", _("Per mile (mileage expenses)")
+
+
+class ExpenseKind(models.TextChoices):
+    TRAVEL = "travel", _("Travel (fares)")
+    MILEAGE = "mileage", _("Mileage")
+    PARKING = "parking", _("Parking")
+    CARE = "care", _("Childcare or replacement care")
+    OTHER = "other", _("Other")
 
 
 class QuestionType(models.TextChoices):

@@ -16,6 +16,7 @@ from workshops.models import (
     ReviewRound,
     StoryConsent,
 )
+from workshops.services import retention
 from workshops.services.packs import pack_render, pack_requeue_lost
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,11 @@ def module_agreed_notify(round_id, outbox_id=None):
 def consent_withdrawn_notify(consent_id, outbox_id=None):
     consents = StoryConsent.objects.select_related("section__module__workshop__organisation")
     _email_about(consents, consent_id, notifications.consent_withdrawn_email, outbox_id)
+
+
+@shared_task
+def retention_apply():
+    retention.retention_apply()
 
 
 @shared_task

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from workshops.views import (
     accounts,
+    consent,
     content,
     deliveries,
     evaluation,
@@ -10,6 +11,7 @@ from workshops.views import (
     log,
     members,
     packs,
+    pay,
     reviews,
     sessions,
     time,
@@ -29,6 +31,7 @@ urlpatterns = [
     path("preview/", content.markdown_preview, name="markdown_preview"),
     path("account/sign-in/", accounts.SignInSecurityView.as_view(), name="sign_in_security"),
     path("account/sign-out-everywhere/", accounts.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/my-data.zip", accounts.my_data, name="my_data"),
     path("account/two-step/", two_factor.TwoStepManageView.as_view(), name="two_factor_manage"),
     path(
         "account/two-step/code/", two_factor.TwoStepVerifyView.as_view(), name="two_factor_verify"
@@ -83,6 +86,11 @@ urlpatterns = [
         name="member_unlock",
     ),
     path(
+        "o/<int:org_id>/members/<int:pk>/data.zip",
+        members.MemberDataView.as_view(),
+        name="member_data",
+    ),
+    path(
         "o/<int:org_id>/members/<int:pk>/remove/",
         members.MemberRemoveView.as_view(),
         name="member_remove",
@@ -111,6 +119,23 @@ urlpatterns = [
     ),
     path("o/<int:org_id>/time/", time.TimeRecordsView.as_view(), name="time_records"),
     path("o/<int:org_id>/time.csv", time.TimeRecordsCsvView.as_view(), name="time_records_csv"),
+    # Fair pay
+    path("o/<int:org_id>/pay/rates/", pay.RateCardView.as_view(), name="pay_rates"),
+    path("o/<int:org_id>/pay/choices/", pay.PaymentChoicesView.as_view(), name="pay_choices"),
+    path("o/<int:org_id>/pay/expenses/", pay.ExpensesView.as_view(), name="pay_expenses"),
+    path("o/<int:org_id>/pay/months/", pay.PayMonthsView.as_view(), name="pay_months"),
+    path("o/<int:org_id>/pay/funding/", pay.FundingPotView.as_view(), name="pay_funding"),
+    path(
+        "o/<int:org_id>/pay/statement.csv",
+        pay.StatementCsvView.as_view(),
+        name="pay_statement_csv",
+    ),
+    path(
+        "o/<int:org_id>/pay/statement.pdf",
+        pay.StatementPdfView.as_view(),
+        name="pay_statement_pdf",
+    ),
+    path("o/<int:org_id>/pay/payroll.csv", pay.PayrollCsvView.as_view(), name="pay_payroll_csv"),
     # Workshops
     path("workshops/<int:pk>/", content.WorkshopDetailView.as_view(), name="workshop_detail"),
     path("workshops/<int:pk>/edit/", content.WorkshopEditView.as_view(), name="workshop_edit"),
@@ -165,6 +190,17 @@ urlpatterns = [
         "delivery-sessions/<int:pk>/sign-in-sheet/",
         deliveries.SignInSheetView.as_view(),
         name="delivery_sign_in_sheet",
+    ),
+    # The consent behind a lived-experience story
+    path(
+        "sections/<int:pk>/consent/",
+        consent.StoryConsentView.as_view(),
+        name="story_consent",
+    ),
+    path(
+        "sections/<int:pk>/consent/withdraw/",
+        consent.StoryConsentWithdrawView.as_view(),
+        name="story_consent_withdraw",
     ),
     # Evaluation: the answer pages anyone with a delivery's link reaches, then the team's pages
     path("answer/<slug:key>/", evaluation.answer_start, name="answer_start"),

@@ -211,6 +211,10 @@ CELERY_IMPORTS = ["workshops.health"]
 # lost (a restarted Redis keeps nothing) and is handed over again; a task claims its job first,
 # so one still queued runs only once.
 OUTBOX_REDISPATCH_AFTER = int(env_str("OUTBOX_REDISPATCH_AFTER", "300"))
+# How long people's details are kept (docs/privacy.md): an attendee's details after their
+# delivery's last session, and evaluation answers after they were given. Empty keeps them.
+ATTENDEE_RETENTION_DAYS = env_str("ATTENDEE_RETENTION_DAYS", "365")
+ANSWER_RETENTION_DAYS = env_str("ANSWER_RETENTION_DAYS", "1095")
 CELERY_BEAT_SCHEDULE = {
     # Jobs whose broker was down when they were asked for go as soon as it is back.
     "outbox-sweep": {"task": "workshops.tasks.outbox_sweep", "schedule": 30.0},
@@ -220,6 +224,11 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {
         "task": "workshops.tasks.review_reminders_send",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Attendees' details and evaluation answers are deleted once their retention period ends.
+    "retention": {
+        "task": "workshops.tasks.retention_apply",
+        "schedule": crontab(hour=3, minute=30),
     },
     # Each organisation's leads get the month's contribution log checkpoint to keep.
     "log-checkpoints": {

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -41,9 +42,12 @@ from tests.factories import (
 from tests.helpers import agree_module, edit_section, give_code, two_step_on
 from tests.test_isolation import SKIPPED_NAMES, _url_names, app_url_names
 from workshops.enums import PackState, Perspective, Role
+from workshops.financial_year import financial_year_of
 from workshops.models import Pack
 from workshops.services import evaluation as evaluation_services
+from workshops.services import pay as pay_services
 from workshops.services import reviews as review_services
+from workshops.services import time as time_services
 
 from .conftest import REPO_ROOT
 from .pages import WAIT_MS
@@ -69,6 +73,7 @@ LEAD, CARER, ANONYMOUS, TWO_STEP_PENDING, TWO_STEP, OPERATOR = (
 # status and content type only (a file, JSON, or an HTML fragment shown inside another page).
 PAGE, DATA, FRAGMENT = "page", "data", "fragment"
 CSV = "text/csv; charset=utf-8"
+ZIP = "application/zip"
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ VISITS = {
     ),
     "two_factor_turn_off": Visit(TWO_STEP),
     "notification_preferences": Visit(CARER),
+    "my_data": Visit(CARER, kind=DATA, content_type=ZIP),
     "glossary": Visit(CARER),
     # The organisation.
     # Someone in one organisation is taken to its page.
@@ -176,6 +182,7 @@ VISITS = {
     "member_invite": Visit(LEAD, _org),
     "member_edit": Visit(LEAD, _member),
     "member_remove": Visit(LEAD, _member),
+    "member_data": Visit(LEAD, _member, kind=DATA, content_type=ZIP),
     # Its button is beside a member who is locked out, on the team page.
     "member_unlock": Visit(LEAD, _org, form_on="member_list"),
     "credit_preference": Visit(CARER, _org),
@@ -187,6 +194,15 @@ VISITS = {
     "time_records": Visit(CARER, _org),
     # Everyone's time, for the lead to pay from.
     "time_records_csv": Visit(LEAD, _org, kind=DATA, content_type="text/csv"),
+    # Fair pay: the lead sees the rate card with its form; a carer their payments and expenses.
+    "pay_rates": Visit(LEAD, _org),
+    "pay_choices": Visit(CARER, _org),
+    "pay_expenses": Visit(CARER, _org),
+    "pay_months": Visit(LEAD, _org),
+    "pay_funding": Visit(LEAD, _org),
+    "pay_statement_csv": Visit(CARER, _org, kind=DATA, content_type=CSV),
+    "pay_statement_pdf": Visit(CARER, _org, kind=DATA, content_type="application/pdf"),
+    "pay_payroll_csv": Visit(LEAD, _org, kind=DATA, content_type=CSV),
     # Workshops and modules.
     "workshop_detail": Visit(CARER, _workshop),
     "workshop_edit": Visit(CARER, _workshop),
@@ -250,6 +266,8 @@ VISITS = {
     "answer_start": Visit(ANONYMOUS, _answer_key),
     "answer_form": Visit(ANONYMOUS, lambda site: {**_answer_key(site), "stage": "before"}),
     "answer_thanks": Visit(ANONYMOUS, _answer_key),
+    "story_consent": Visit(CARER, lambda site: {"pk": site.world.story.pk}),
+    "story_consent_withdraw": Visit(CARER, lambda site: {"pk": site.world.story.pk}),
     "evaluation_create": Visit(CARER, _workshop),
     "workshop_results": Visit(CARER, _workshop),
     "workshop_results_csv": Visit(CARER, _workshop, kind=DATA, content_type=CSV),
@@ -409,6 +427,43 @@ def _six_pairs_of_answers(world):
             )
 
 
+def _fair_pay(world):
+    """A rate, the carer's time and an expense, and a pot nearly spent: the pay pages with a
+    choice form, a row of each table and the low-funds warning."""
+    today = timezone.localdate()
+    pay_services.pay_rate_add(
+        organisation=world.organisation,
+        activity="",
+        unit="hour",
+        amount_pence=2000,
+        starts_on=today.replace(day=1),
+        actor=world.lead,
+    )
+    time_services.time_entry_create(
+        membership=world.co_trainer,
+        date=today,
+        minutes=90,
+        activity="review",
+        payment="paid",
+        actor=world.co_trainer,
+    )
+    pay_services.expense_add(
+        membership=world.co_trainer,
+        date=today,
+        kind="parking",
+        amount_pence=450,
+        receipt_note="receipt kept by the lead",
+        actor=world.co_trainer,
+    )
+    pay_services.funding_pot_set(
+        organisation=world.organisation,
+        year=financial_year_of(today),
+        name="Involvement fund",
+        amount_pence=3500,
+        actor=world.lead,
+    )
+
+
 @pytest.fixture
 def site(e2e_db, make_world):
     world = make_world(complete=True)
@@ -429,6 +484,7 @@ def site(e2e_db, make_world):
     )
     pending, verified = _two_step_people(world.organisation)
     _six_pairs_of_answers(world)
+    _fair_pay(world)
     user = world.co_trainer.user
     site = Site(
         world=world,

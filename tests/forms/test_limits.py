@@ -14,6 +14,7 @@ from django.urls import reverse
 
 import workshops.forms
 from tests.helpers import field_errors, page_heading
+from workshops.forms.consent import ConsentWithdrawForm, StoryConsentForm
 from workshops.forms.content import MoveForm, PreviewForm, QuestionForm, RestoreForm, SectionForm
 from workshops.forms.contributions import ContributionLogFilterForm
 from workshops.forms.deliveries import (
@@ -37,6 +38,13 @@ from workshops.forms.members import (
     OrganisationCreateForm,
 )
 from workshops.forms.packs import PackRequestForm
+from workshops.forms.pay import (
+    ExpenseForm,
+    FundingPotForm,
+    MonthCloseForm,
+    PaymentChoiceForm,
+    PayRateForm,
+)
 from workshops.forms.reviews import CommentForm, CompareForm, DecisionForm, ReviewRoundOpenForm
 from workshops.forms.sessions import ConfirmSessionTimeForm, SessionForm
 from workshops.forms.time import TimeEntryForm
@@ -48,13 +56,18 @@ from workshops.models import (
     Delivery,
     DeliverySession,
     EvaluationResponse,
+    Expense,
     FeedbackAction,
+    FundingPot,
     Invitation,
     Membership,
     Organisation,
     Pack,
+    PayMonthClose,
+    PayRate,
     ReviewRound,
     Section,
+    StoryConsent,
     TimeEntry,
     User,
 )
@@ -68,9 +81,11 @@ STORED_AS = {
     AppCodeForm: {"code": "a two-step code, checked against the key being set up; never kept"},
     SectionForm: {
         "based_on_version": "the version the person started from, compared with the current one",
+        "names_confirmed": "the person's say-so to save names a story's consent keeps out",
     },
     QuestionForm: {
         "based_on_version": "the version the person started from, compared with the current one",
+        "names_confirmed": "the person's say-so to save names a story's consent keeps out",
         "question_type": "kept in the section's question settings, one of the question types",
         "question_stage": "kept in the section's question settings, one of the stages",
         "question_choices": "kept in the section's question settings: 2 to 10 lines, each "
@@ -85,6 +100,17 @@ STORED_AS = {
     },
     FeedbackDoneForm: {"changed_section": ID_LOOKED_UP},
     AnswersOpenForm: {"is_open": (Delivery, "answers_open")},
+    StoryConsentForm: {
+        "teller": ID_LOOKED_UP,
+        "teller_outside": (StoryConsent, "teller_outside"),
+        "audience": (StoryConsent, "audience"),
+        "naming": (StoryConsent, "naming"),
+        "expires_on": (StoryConsent, "expires_on"),
+        "method": (StoryConsent, "method"),
+        "witness": ID_LOOKED_UP,
+        "names_to_keep_out": (StoryConsent, "names_to_keep_out"),
+    },
+    ConsentWithdrawForm: {"keep_text": "the person's choice to keep or erase the words; not kept"},
     PreviewForm: {"body": (Section, "body")},
     MoveForm: {"direction": "which way to move; the positions are renumbered"},
     RestoreForm: {"based_on_version": "the version to go back to, compared with the current one"},
@@ -180,6 +206,30 @@ STORED_AS = {
     ConfirmSessionTimeForm: {
         "minutes": (TimeEntry, "minutes"),
         "payment": (TimeEntry, "payment"),
+    },
+    PayRateForm: {
+        "activity": (PayRate, "activity"),
+        "unit": (PayRate, "unit"),
+        "amount": "pounds and pence up to £1,000,000, kept as whole pence in amount_pence",
+        "starts_on": (PayRate, "starts_on"),
+    },
+    PaymentChoiceForm: {
+        "entry": ID_LOOKED_UP,
+        "payment": (TimeEntry, "payment"),
+        "reduced": "pounds and pence, kept as whole pence in reduced_pence, never above the "
+        "entry's full amount",
+    },
+    MonthCloseForm: {"month": (PayMonthClose, "month")},
+    ExpenseForm: {
+        "date": (Expense, "date"),
+        "kind": (Expense, "kind"),
+        "amount": "pounds and pence up to £1,000,000, kept as whole pence in amount_pence",
+        "miles": (Expense, "miles"),
+        "receipt_note": (Expense, "receipt_note"),
+    },
+    FundingPotForm: {
+        "name": (FundingPot, "name"),
+        "amount": "pounds and pence up to £1,000,000, kept as whole pence in amount_pence",
     },
     TimeEntryForm: {
         "date": (TimeEntry, "date"),

@@ -8,32 +8,41 @@ the same entries as actors who may not write.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 from pycrdt import Doc, Text
 
 from tests.factories import ModuleFactory, SectionFactory
-from tests.helpers import agree_evaluation, agree_module
+from tests.helpers import agree_evaluation, agree_module, consent_for
 from workshops.attribution import words
 from workshops.enums import (
     Action,
+    ConsentAudience,
+    ConsentMethod,
     CreditPreference,
     DecisionKind,
+    ExpenseKind,
     PackKind,
     PackState,
     Payment,
+    RateUnit,
+    SectionKind,
     TimeActivity,
 )
 from workshops.live.rooms import TEXT_NAME, AuthorCounts
 from workshops.models import LiveDocument, Pack, SectionRevision
 from workshops.services import (
+    consent,
     content,
+    data_rights,
     deliveries,
     evaluation,
     live,
     members,
     packs,
+    pay,
     reviews,
     sessions,
     time,
@@ -757,6 +766,56 @@ def _section_add_source_tag(w):
     ]
 
 
+# Story consent
+
+
+def _story(w):
+    return SectionFactory(
+        module=w.module, actor=w.co_trainer, kind=SectionKind.LIVED_EXPERIENCE_STORY
+    )
+
+
+def _consent_record(w):
+    story = _story(w)
+
+    def act():
+        return consent.consent_record(
+            section=story,
+            teller=w.co_trainer,
+            audience=ConsentAudience.EVERYONE,
+            naming=CreditPreference.FIRST_NAME,
+            expires_on=timezone.localdate() + timedelta(days=30),
+            method=ConsentMethod.WRITTEN,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [
+        entry(Action.CONSENT_RECORD, w.lead, story, workshop=w.workshop, module=w.module)
+    ]
+
+
+def _consent_withdraw(w):
+    story = _story(w)
+    given = consent_for(story, teller=w.co_trainer, actor=w.lead)
+
+    def act():
+        return consent.consent_withdraw(consent=given, keep_text=True, actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        entry(Action.CONSENT_WITHDRAW, w.co_trainer, story, workshop=w.workshop, module=w.module)
+    ]
+
+
+# Data rights
+
+
+def _member_data_export(w):
+    def act():
+        return data_rights.member_data_export(member=w.co_trainer, actor=_by(w, w.lead))
+
+    return act, lambda r: [entry(Action.DATA_EXPORT, w.lead, w.co_trainer)]
+
+
 # Time
 
 
@@ -772,6 +831,77 @@ def _time_entry_create(w):
         )
 
     return act, lambda r: [entry(Action.TIME_LOG, w.co_trainer, r)]
+
+
+# Fair pay
+
+
+def _pay_rate_add(w):
+    def act():
+        return pay.pay_rate_add(
+            organisation=w.organisation,
+            activity="",
+            unit=RateUnit.HOUR,
+            amount_pence=2000,
+            starts_on=timezone.localdate(),
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.PAY_RATE_ADD, w.lead, r)]
+
+
+def _payment_choice_set(w):
+    recorded = time.time_entry_create(
+        membership=w.co_trainer,
+        date=timezone.localdate(),
+        minutes=60,
+        activity=TimeActivity.REVIEW,
+        payment=Payment.PAID,
+        actor=w.co_trainer,
+    )
+
+    def act():
+        return pay.payment_choice_set(
+            entry=recorded, payment=Payment.DONATED, actor=_by(w, w.co_trainer)
+        )
+
+    return act, lambda r: [entry(Action.PAYMENT_CHOICE, w.co_trainer, r)]
+
+
+def _pay_month_close(w):
+    def act():
+        return pay.pay_month_close(
+            organisation=w.organisation, month=timezone.localdate(), actor=_by(w, w.lead)
+        )
+
+    return act, lambda r: [entry(Action.PAY_MONTH_CLOSE, w.lead, r)]
+
+
+def _expense_add(w):
+    def act():
+        return pay.expense_add(
+            membership=w.co_trainer,
+            date=timezone.localdate(),
+            kind=ExpenseKind.PARKING,
+            amount_pence=450,
+            receipt_note="receipt kept by the lead",
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [entry(Action.EXPENSE_ADD, w.co_trainer, r)]
+
+
+def _funding_pot_set(w):
+    def act():
+        return pay.funding_pot_set(
+            organisation=w.organisation,
+            year=2026,
+            name="Involvement fund",
+            amount_pence=500000,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.FUNDING_POT_SET, w.lead, r)]
 
 
 # Two-step sign-in
@@ -808,6 +938,16 @@ SERVICES = {
     "content.section_undelete": Service(_section_undelete),
     "content.section_live_save": Service(_section_live_save),
     "content.section_add_source_tag": Service(_section_add_source_tag),
+    "consent.consent_record": Service(_consent_record),
+    "data_rights.own_data_export": Service(
+        no_entry="a person's own copy of their data: theirs, and nobody else sees it"
+    ),
+    "data_rights.member_data_export": Service(_member_data_export),
+    "retention.retention_apply": Service(
+        no_entry="the scheduled deletion of expired details, no member's work: written to the "
+        "app's log with its counts"
+    ),
+    "consent.consent_withdraw": Service(_consent_withdraw),
     "evaluation.evaluation_create": Service(_evaluation_create),
     "evaluation.answers_submit": Service(_answers_submit),
     "evaluation.answers_open_set": Service(_answers_open_set),
@@ -865,6 +1005,11 @@ SERVICES = {
     "deliveries.attendee_delete": Service(_attendee_delete),
     "deliveries.register_update": Service(_register_update),
     "time.time_entry_create": Service(_time_entry_create),
+    "pay.pay_rate_add": Service(_pay_rate_add),
+    "pay.payment_choice_set": Service(_payment_choice_set),
+    "pay.pay_month_close": Service(_pay_month_close),
+    "pay.expense_add": Service(_expense_add),
+    "pay.funding_pot_set": Service(_funding_pot_set),
     "two_factor.organisation_two_step_set": Service(_organisation_two_step_set),
     "two_factor.totp_device_confirm": Service(
         no_entry="not a contribution: a person turns on two-step sign-in for their own account"

@@ -17,6 +17,7 @@ from workshops.services import sessions as session_services
 from workshops.services import time as time_services
 
 MANY = 20
+RECORDING_CHOICES = [value for value in Payment if value != Payment.REDUCED]
 
 
 def record_time(membership, *, day, minutes, activity=TimeActivity.PREPARATION, payment=None):
@@ -240,7 +241,8 @@ def _time_records_page(client_for, count):
             date=timezone.localdate() - timedelta(days=number),
             minutes=30 + number,
             activity=list(TimeActivity)[number % len(TimeActivity)],
-            payment=list(Payment)[number % len(Payment)],
+            # Every choice that can be made when recording (reduced comes later, on payments).
+            payment=RECORDING_CHOICES[number % len(RECORDING_CHOICES)],
             note=f"Note {number}",
             session=session,
             actor=lead,

@@ -37,6 +37,10 @@ class SectionForm(CrispyModelForm):
     )
     # The version the person started from; a save on an older version is a conflict.
     based_on_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Ticked to save a story that holds a name its consent asks to keep out (see views).
+    names_confirmed = forms.BooleanField(
+        label=_("These names are meant to be here: save anyway"), required=False
+    )
 
     def clean_based_on_version(self):
         """A version number, or None when it is missing or garbled: the view then treats the

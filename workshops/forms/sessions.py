@@ -3,12 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from workshops.enums import (
-    Payment,
-)
 from workshops.models import CoDesignSession
 
 from .base import CleanTextMixin, CrispyForm, CrispyModelForm
+from .time import PAYMENT_WHEN_RECORDING
 
 
 class SessionForm(CrispyForm):
@@ -49,4 +47,4 @@ class SessionRecordForm(CrispyModelForm):
 
 class ConfirmSessionTimeForm(CleanTextMixin, forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
-    payment = forms.ChoiceField(label=_("Payment"), choices=Payment.choices)
+    payment = forms.ChoiceField(label=_("Payment"), choices=PAYMENT_WHEN_RECORDING)

@@ -10,6 +10,11 @@ from workshops.enums import (
 
 from .base import CrispyForm
 
+# A reduced amount is chosen afterwards, on the payments page, once the full amount is known.
+PAYMENT_WHEN_RECORDING = [
+    (value, label) for value, label in Payment.choices if value != Payment.REDUCED
+]
+
 
 class TimeEntryForm(CrispyForm):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}))
@@ -17,8 +22,11 @@ class TimeEntryForm(CrispyForm):
     activity = forms.ChoiceField(label=_("Activity"), choices=TimeActivity.choices)
     payment = forms.ChoiceField(
         label=_("Payment"),
-        choices=Payment.choices,
+        choices=PAYMENT_WHEN_RECORDING,
         widget=forms.RadioSelect,
-        help_text=_("You can decline payment, for example if it could affect your benefits."),
+        help_text=_(
+            "You can decline payment or donate it, for example if it could affect your "
+            "benefits. To take a smaller amount, choose it afterwards on Your payments."
+        ),
     )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=300)

@@ -6,6 +6,7 @@ from .evaluation import EvaluationResponse, FeedbackAction
 from .organisations import Invitation, Membership, Organisation
 from .outbox import OutboxJob
 from .packs import Pack
+from .pay import Expense, FundingPot, PayMonthClose, PayRate
 from .people import User
 from .reviews import Comment, Decision, ModuleVersion, Reviewer, ReviewRound
 from .revisions import SectionRevision
@@ -19,6 +20,10 @@ __all__ = [
     "DeliverySession",
     "EvaluationResponse",
     "FeedbackAction",
+    "Expense",
+    "FundingPot",
+    "PayMonthClose",
+    "PayRate",
     "Attendance",
     "CoDesignSession",
     "LiveDocument",

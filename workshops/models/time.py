@@ -18,6 +18,11 @@ class TimeEntry(models.Model):
     )
     activity = models.CharField(_("activity"), max_length=20, choices=TimeActivity.choices)
     payment = models.CharField(_("payment"), max_length=20, choices=Payment.choices)
+    # The full amount at the rate in force on ``date``, set when the entry is recorded and again
+    # when a rate card row is added for its date while its month is open.
+    amount_pence = models.PositiveIntegerField(_("amount in pence"), default=0)
+    # What the person chose to take instead, when their choice is "reduced".
+    reduced_pence = models.PositiveIntegerField(_("reduced amount in pence"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     # Set when the entry was pre-filled from a session's attendance and then confirmed.
     session = models.ForeignKey(

@@ -26,6 +26,7 @@ from workshops.models import (
 from workshops.models.reviews import content_hash_of
 
 from .base import get_or_404, workshops_visible
+from .consent import attach_consents
 from .contributions import module_balance, workshop_balance
 from .evaluation import open_feedback_actions
 from .members import memberships_by_id
@@ -274,12 +275,12 @@ def workshop_page(*, workshop: Workshop) -> dict:
 def module_page(*, module: Module) -> dict:
     """The module's sections, its balance, its status (with its open review round, and what
     changed since it was agreed) and its agreed stamp."""
-    sections = list(module_sections(module=module))
+    sections = module_section_cards(module=module)
     memberships = memberships_by_id(organisation=module.workshop.organisation)
     balance = module_balance(module=module, sections=sections, memberships=memberships)
     status = module_statuses(modules=[module])[module.pk]
     stamp = agreed_stamp(version=module.agreed_version)
-    _attach_feedback_done(sections)
+
     if stamp is not None:
         stamp["changed"] = status.changed_since_agreed
         stamp["changes"] = status.changes
@@ -292,6 +293,15 @@ def module_page(*, module: Module) -> dict:
         "stamp": stamp,
         "feedback_open": list(open_feedback_actions(module=module)),
     }
+
+
+def module_section_cards(*, module: Module) -> list[Section]:
+    """The module's sections as its page shows them: each with the attendee-feedback actions
+    done by changing it and, for a story, its consent. Three queries."""
+    sections = list(module_sections(module=module))
+    _attach_feedback_done(sections)
+    attach_consents(sections)
+    return sections
 
 
 def _attach_feedback_done(sections: list[Section]) -> None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from workshops.consent import FACILITATORS, consent_allows, is_story
 from workshops.enums import Action, DecisionKind, RoundStatus
 from workshops.models import (
     Comment,
@@ -24,6 +25,7 @@ from workshops.models import (
     ModuleVersion,
     Reviewer,
     ReviewRound,
+    StoryConsent,
 )
 from workshops.models.reviews import content_hash_of
 from workshops.outbox import enqueue
@@ -220,6 +222,8 @@ def review_decide(
     reason = reason.strip()
     if kind == DecisionKind.REQUEST_CHANGES and not reason:
         raise ValidationError({"reason": _("Please say what should change.")})
+    if kind == DecisionKind.APPROVE:
+        _require_story_consent(round.version)
     decision, _created = Decision.objects.update_or_create(
         round=round,
         membership=actor,
@@ -238,6 +242,30 @@ def review_decide(
     if _agree_if_signed_off(round, actor=actor):
         enqueue("module_agreed_notify", round_id=round.pk)
     return decision
+
+
+def _require_story_consent(version: ModuleVersion) -> None:
+    """A story can be agreed only while someone may read it: with valid consent, at least for
+    facilitators (a pack for attendees further needs consent for attendees)."""
+    stories = [s for s in version.sections if is_story(s)]
+    consents = {
+        c.section_id: c
+        for c in StoryConsent.objects.filter(section_id__in=[s["id"] for s in stories])
+    }
+    today = timezone.localdate()
+    missing = [
+        s["title"]
+        for s in stories
+        if not consent_allows(consents.get(s["id"]), FACILITATORS, today)
+    ]
+    if missing:
+        raise ValidationError(
+            _(
+                "“%(titles)s” is a lived-experience story without valid consent. Record its "
+                "consent on the module's page before approving."
+            )
+            % {"titles": "”, “".join(missing)}
+        )
 
 
 def _agree_if_signed_off(round: ReviewRound, *, actor: Membership) -> bool:

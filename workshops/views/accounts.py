@@ -1,5 +1,5 @@
 """A person's own sign-in: Django's password reset pages (throttled, the email sent in the
-background) and signing out everywhere."""
+background), signing out everywhere, and their own copy of their data."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,12 +10,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from workshops.services import accounts as account_services
 from workshops.services import members as member_services
+from workshops.services.data_rights import own_data_export
 from workshops.throttle import address_key, email_key, throttle_allows, too_many_tries
+from workshops.views.base import zip_response
 
 
 class SignInView(auth_views.LoginView):
@@ -63,6 +65,13 @@ class SignInSecurityView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         idle_hours = round(settings.SESSION_COOKIE_AGE / 3600)
         return super().get_context_data(idle_hours=idle_hours, **kwargs)
+
+
+@login_required
+@require_GET
+def my_data(request):
+    """The person's own copy of everything coprod holds about them, as a zip."""
+    return zip_response(own_data_export(user=request.user), "my-coprod-data.zip")
 
 
 @login_required

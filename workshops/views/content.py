@@ -21,10 +21,11 @@ from workshops.forms.content import (
 from workshops.markdown import render_markdown
 from workshops.models import Module, Section
 from workshops.rules import COMMENT, EDIT_CONTENT, VIEW, can
+from workshops.selectors.consent import names_kept_out_in
 from workshops.selectors.content import (
     module_get,
     module_page,
-    module_sections,
+    module_section_cards,
     section_get,
     workshop_get,
     workshop_list_page,
@@ -246,7 +247,7 @@ class SectionMoveView(MoveView):
         return self.object.module
 
     def list_context(self):
-        return {"sections": module_sections(module=self.object.module)}
+        return {"sections": module_section_cards(module=self.object.module)}
 
 
 class SectionFormView(ScopedFormView):
@@ -295,6 +296,7 @@ class SectionCreateView(SectionFormView):
     def save(self, form):
         data = form.cleaned_data
         data.pop("based_on_version")
+        data.pop("names_confirmed")
         return content_services.section_create(module=self.object, actor=self.membership, **data)
 
     def get_success_url(self):
@@ -329,6 +331,18 @@ class SectionEditView(EditFormMixin, SectionFormView):
         based_on = data.pop("based_on_version")
         if based_on is None:
             return self.conflict(form, self.object)
+        names = names_kept_out_in(section=self.object, text=data["body"])
+        if names and not data.pop("names_confirmed"):
+            form.add_error(
+                "body",
+                _(
+                    "This story names %(names)s, which its consent asks to keep out. Change the "
+                    "text, or tick “save anyway” below if the names are meant to be here."
+                )
+                % {"names": ", ".join(f"“{name}”" for name in names)},
+            )
+            return self.form_invalid(form)
+        data.pop("names_confirmed", None)
         try:
             section = content_services.section_update(
                 section=self.object, based_on_version=based_on, actor=self.membership, **data

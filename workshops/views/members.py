@@ -26,6 +26,7 @@ from workshops.selectors.members import (
     organisation_get,
     user_exists,
 )
+from workshops.services import data_rights as data_rights_services
 from workshops.services import members as member_services
 from workshops.throttle import address_key, throttle_allows, too_many_tries
 
@@ -35,6 +36,7 @@ from .base import (
     ScopedConfirmView,
     ScopedFormView,
     ScopedTemplateView,
+    zip_response,
 )
 
 
@@ -126,6 +128,17 @@ class MemberUnlockView(MemberScopedMixin, OrganisationScopedView, ScopedConfirmV
 
     def get_success_message(self):
         return _("%(name)s can sign in again now.") % {"name": self.member.user.full_name}
+
+
+class MemberDataView(MemberScopedMixin, OrganisationScopedView):
+    """A lead's copy of what this organisation holds about a member, on their request."""
+
+    permission = MANAGE_MEMBERS
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        data = data_rights_services.member_data_export(member=self.member, actor=self.membership)
+        return zip_response(data, f"coprod-data-{self.member.pk}.zip")
 
 
 class MemberRemoveView(MemberScopedMixin, OrganisationScopedView, ScopedConfirmView):

@@ -4,12 +4,13 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from workshops.enums import PackState
 from workshops.forms.packs import PackRequestForm
 from workshops.rules import VIEW
+from workshops.selectors.consent import pack_refused_stories
 from workshops.selectors.content import workshop_get
 from workshops.selectors.packs import pack_get, workshop_pack_modules, workshop_packs_page
 from workshops.services import packs as pack_services
@@ -70,7 +71,12 @@ class PackDetailView(PackScopedView, ScopedTemplateView):
         return ["workshops/pack_detail.html"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(pack=self.object, workshop=self.object.workshop, **kwargs)
+        return super().get_context_data(
+            pack=self.object,
+            workshop=self.object.workshop,
+            refused_stories=pack_refused_stories(pack=self.object),
+            **kwargs,
+        )
 
 
 class PackRetryView(PackScopedView):
@@ -94,6 +100,11 @@ class PackDownloadView(PackScopedView):
         pack = self.object
         if not pack.is_ready or not pack.path.exists():
             raise Http404
+        refused = pack_refused_stories(pack=pack)
+        if refused:
+            # 410: the file exists, but consent for a story in it no longer lets it go out.
+            context = self.get_context_data(pack=pack, refused_stories=refused)
+            return render(request, "workshops/pack_withdrawn.html", context, status=410)
         response = FileResponse(
             open(pack.path, "rb"),  # noqa: SIM115 (FileResponse closes it)
             content_type="application/pdf",

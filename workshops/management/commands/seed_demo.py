@@ -9,8 +9,9 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPLE, WORKSHOPS
-from workshops.enums import DecisionKind, Role
+from workshops.enums import ConsentAudience, ConsentMethod, DecisionKind, Role, SectionKind
 from workshops.models import Membership, Organisation, User
+from workshops.services.consent import consent_record
 from workshops.services.content import (
     module_create,
     section_create,
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             )
             modules.append(module)
             for section_spec in module_spec["sections"]:
-                section_create(
+                section = section_create(
                     module=module,
                     title=section_spec["title"],
                     body=section_spec["body"],
@@ -134,6 +135,8 @@ class Command(BaseCommand):
                     source_tags=section_spec["source_tags"],
                     actor=author(section_spec["author"]),
                 )
+                if section.kind == SectionKind.LIVED_EXPERIENCE_STORY:
+                    self._consent(section, author(section_spec["author"]), author(spec["author"]))
                 section_count += 1
         for module in modules[: spec["agreed_modules"]]:
             self._agree(module, spec["review"], author)
@@ -179,6 +182,19 @@ class Command(BaseCommand):
                 text=action["text"],
                 actor=author(action["by"]),
             )
+
+    def _consent(self, story, teller, actor):
+        """Written consent from the member whose story it is, for attendees and facilitators,
+        named as they chose to be credited, for two years."""
+        consent_record(
+            section=story,
+            teller=teller,
+            audience=ConsentAudience.EVERYONE,
+            naming=teller.credit_preference,
+            expires_on=timezone.localdate() + timedelta(days=730),
+            method=ConsentMethod.WRITTEN,
+            actor=actor,
+        )
 
     def _evaluation(self, workshop, spec, review, author):
         """The evaluation from the starter questions, one rewritten by the other perspective,

@@ -1,0 +1,64 @@
+"""Story consent: the consent page, each story's consent on the module page, and the stories a
+pack may no longer hand out."""
+
+from django.http import Http404
+from django.utils import timezone
+
+from workshops.consent import FACILITATORS, consent_allows, names_found, readers_of
+from workshops.enums import SectionKind
+from workshops.models import Pack, Section, StoryConsent
+
+from .members import organisation_members
+
+
+def story_get(*, section: Section) -> Section:
+    """The section, which must be a lived-experience story (404 for any other)."""
+    if section.kind != SectionKind.LIVED_EXPERIENCE_STORY:
+        raise Http404
+    return section
+
+
+def consent_of(*, section: Section) -> StoryConsent | None:
+    return (
+        StoryConsent.objects.filter(section=section)
+        .select_related("teller__user", "witness__user", "recorded_by__user", "withdrawn_by__user")
+        .first()
+    )
+
+
+def consent_form_choices(*, section: Section) -> dict:
+    """Who a story may belong to or be witnessed by: the organisation's current members."""
+    return {
+        "members": list(organisation_members(organisation=section.module.workshop.organisation))
+    }
+
+
+def names_kept_out_in(*, section: Section, text: str) -> list[str]:
+    """The names the story's consent asks to keep out that ``text`` holds."""
+    if section.kind != SectionKind.LIVED_EXPERIENCE_STORY:
+        return []
+    consent = StoryConsent.objects.filter(section=section).first()
+    return names_found(text, consent.names_to_keep_out_list) if consent else []
+
+
+def attach_consents(sections: list[Section]) -> None:
+    """Give each story among ``sections`` its consent (or None) and whether it is valid today,
+    in one query, for the module page."""
+    stories = [s for s in sections if s.kind == SectionKind.LIVED_EXPERIENCE_STORY]
+    found = {c.section_id: c for c in StoryConsent.objects.filter(section__in=stories)}
+    today = timezone.localdate()
+    for section in stories:
+        section.story_consent = found.get(section.pk)
+        section.story_consent_valid = consent_allows(section.story_consent, FACILITATORS, today)
+
+
+def pack_refused_stories(*, pack: Pack) -> list[str]:
+    """The titles of the stories printed in ``pack`` whose consent no longer lets its readers
+    read them (withdrawn, ended, or narrowed): a pack holding any is not handed out."""
+    printed = pack.contents.get("stories", []) if isinstance(pack.contents, dict) else []
+    if not printed:
+        return []
+    consents = {c.section_id: c for c in StoryConsent.objects.filter(section_id__in=printed)}
+    readers, today = readers_of(pack.kind), timezone.localdate()
+    titles = Section.all_objects.filter(pk__in=printed).values_list("pk", "title")
+    return [title for pk, title in titles if not consent_allows(consents.get(pk), readers, today)]
