@@ -17,6 +17,7 @@ from workshops.attribution import (
     compress,
     expand,
     shown_word_opcodes,
+    without_authors,
     word_change_counts,
     word_diff,
     word_spans,
@@ -481,3 +482,20 @@ def test_shown_word_opcodes_count_a_punctuation_change_but_not_a_normal_form_cha
         ("replace", 1, 2, 1, 2),
     ]
     assert shown_word_opcodes([nfc], [nfd]) == [("equal", 0, 1, 0, 1)]
+
+
+def test_without_authors_cuts_only_their_words_and_keeps_the_shape():
+    text = "## Heading by one\n\nFirst words mine, then theirs here.\n\n- a list item"
+    runs = [[1, 7], [2, 3], [1, 4]]  # up to "mine," is 1's, "then theirs here." 2's
+
+    body, left = without_authors(text, runs, {2})
+
+    assert body == "## Heading by one\n\nFirst words mine,\n\n- a list item"
+    assert left == [[1, 11]]
+
+
+def test_without_authors_drops_a_line_left_empty():
+    body, left = without_authors("Kept.\nGone entirely\nKept too.", [[1, 1], [2, 2], [1, 2]], {2})
+
+    assert body == "Kept.\nKept too."
+    assert left == [[1, 3]]

@@ -161,6 +161,11 @@ def _answer_page_reaches_nothing_else(response, own, other):
         assert f'href="{url}' not in html
 
 
+def _own_erasure_page(response, own, other):
+    assert response.status_code in (200, 400)
+    assert other.organisation.name not in response.content.decode()
+
+
 def _own_data_only(response, own, other):
     # The signed-in person's own copy: nothing of the other organisation is in it.
     assert response.status_code == 200
@@ -281,6 +286,10 @@ ROUTES = {
     # A lead's copy of a member's data: 404 for anyone outside (the same as the member pages).
     "member_data": Route(lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}),
     "my_data": Route(_no_kwargs, denied=None, check=_own_data_only),
+    # About the signed-in person only; an empty POST is refused beside its fields.
+    "erase_account": Route(
+        _no_kwargs, methods=("GET", "POST"), denied=None, check=_own_erasure_page
+    ),
     "member_unlock": Route(
         lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("POST",)
     ),

@@ -298,3 +298,28 @@ def words_by_author(runs) -> dict:
 def token_opcodes(old_tokens, new_tokens):
     """Opcodes between two token lists, compared exactly (for replaying an edit token by token)."""
     return _opcodes(old_tokens, new_tokens)
+
+
+def without_authors(text: str, runs, authors: set) -> tuple[str, list]:
+    """The text with every word credited to one of ``authors`` cut out, and the runs of the
+    words left. The spaces and line breaks between the other words stay as they were, so
+    paragraphs and lists keep their shape; a line whose every word was cut is dropped."""
+    credited = expand(runs)
+    pieces, kept_authors, position = [], [], 0
+    emptied, kept_on = set(), set()  # line numbers that lost words, and that kept some
+    line, counted_to = 0, 0
+    for (start, end), author in zip(word_spans(text), credited, strict=False):
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        if author in authors:
+            pieces.append(text[position:start].rstrip(" "))
+            position = end
+            emptied.add(line)
+        else:
+            kept_authors.append(author)
+            kept_on.add(line)
+    pieces.append(text[position:])
+    lines = "".join(pieces).split("\n")
+    dropped = emptied - kept_on
+    body = "\n".join(line.rstrip() for n, line in enumerate(lines) if n not in dropped)
+    return body.strip("\n"), compress(kept_authors)

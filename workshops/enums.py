@@ -107,6 +107,7 @@ class Action(models.TextChoices):
     CONSENT_RECORD = "consent.record", _("Consent for a story recorded")
     CONSENT_WITHDRAW = "consent.withdraw", _("Consent for a story withdrawn")
     DATA_EXPORT = "member.data_export", _("A person's data exported for them by a lead")
+    MEMBER_ERASE = "member.erase", _("A person erased, at their request")
     PAY_RATE_ADD = "pay.rate_add", _("Rate card row added")
     PAYMENT_CHOICE = "pay.choice", _("Payment choice changed")
     PAY_MONTH_CLOSE = "pay.month_close", _("Month closed for payments")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("account/sign-in/", accounts.SignInSecurityView.as_view(), name="sign_in_security"),
     path("account/sign-out-everywhere/", accounts.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/my-data.zip", accounts.my_data, name="my_data"),
+    path("account/erase/", accounts.EraseAccountView.as_view(), name="erase_account"),
     path("account/two-step/", two_factor.TwoStepManageView.as_view(), name="two_factor_manage"),
     path(
         "account/two-step/code/", two_factor.TwoStepVerifyView.as_view(), name="two_factor_verify"

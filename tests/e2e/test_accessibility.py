@@ -168,6 +168,7 @@ VISITS = {
     "two_factor_turn_off": Visit(TWO_STEP),
     "notification_preferences": Visit(CARER),
     "my_data": Visit(CARER, kind=DATA, content_type=ZIP),
+    "erase_account": Visit(CARER),
     "glossary": Visit(CARER),
     # The organisation.
     # Someone in one organisation is taken to its page.

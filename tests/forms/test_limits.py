@@ -32,6 +32,7 @@ from workshops.forms.evaluation import (
 from workshops.forms.members import (
     AcceptInvitationForm,
     CreditPreferenceForm,
+    EraseForm,
     InvitationForm,
     MembershipForm,
     NotificationPreferenceForm,
@@ -111,6 +112,10 @@ STORED_AS = {
         "names_to_keep_out": (StoryConsent, "names_to_keep_out"),
     },
     ConsentWithdrawForm: {"keep_text": "the person's choice to keep or erase the words; not kept"},
+    EraseForm: {
+        "keep_words": "the person's choice to keep or take out their words; not kept",
+        "confirm": "the person's say-so to be erased; not kept",
+    },
     PreviewForm: {"body": (Section, "body")},
     MoveForm: {"direction": "which way to move; the positions are renumbered"},
     RestoreForm: {"based_on_version": "the version to go back to, compared with the current one"},

@@ -816,6 +816,32 @@ def _member_data_export(w):
     return act, lambda r: [entry(Action.DATA_EXPORT, w.lead, w.co_trainer)]
 
 
+def _person_erase(w):
+    def act():
+        return data_rights.person_erase(user=w.co_trainer.user, keep_words=True)
+
+    return act, lambda r: [entry(Action.MEMBER_ERASE, w.co_trainer, w.co_trainer)]
+
+
+def _section_rewrite(w):
+    def act():
+        return content.section_rewrite(
+            section=w.section, body="Rewritten.", attribution=[[w.lead.pk, 1]], actor=w.lead
+        )
+
+    return act, lambda r: [
+        entry(
+            Action.SECTION_EDIT,
+            w.lead,
+            w.section,
+            workshop=w.workshop,
+            module=w.module,
+            added=1,
+            removed=len(words(w.section.body)),
+        )
+    ]
+
+
 # Time
 
 
@@ -938,11 +964,13 @@ SERVICES = {
     "content.section_undelete": Service(_section_undelete),
     "content.section_live_save": Service(_section_live_save),
     "content.section_add_source_tag": Service(_section_add_source_tag),
+    "content.section_rewrite": Service(_section_rewrite),
     "consent.consent_record": Service(_consent_record),
     "data_rights.own_data_export": Service(
         no_entry="a person's own copy of their data: theirs, and nobody else sees it"
     ),
     "data_rights.member_data_export": Service(_member_data_export),
+    "data_rights.person_erase": Service(_person_erase),
     "retention.retention_apply": Service(
         no_entry="the scheduled deletion of expired details, no member's work: written to the "
         "app's log with its counts"

@@ -57,6 +57,7 @@ GUARDED = sorted(
     {name for name in SERVICES if name.split(".")[0] in ("content", "members")}
     - {
         "content.section_live_save",
+        "content.section_rewrite",  # its callers check (consent_withdraw, person_erase)
         "members.invitation_accept",
         "members.membership_set_credit_preference",
         "members.password_reset_request",  # anyone may ask; the email goes to the account

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MembershipFactory
-from tests.helpers import edit_section
+from tests.helpers import edit_section, field_errors
 from workshops.enums import Action, ExpenseKind, Payment, Role, TimeActivity
 from workshops.models import ContributionEntry
 from workshops.services import pay as pay_services
@@ -109,3 +109,20 @@ def test_only_a_lead_gets_someone_elses_copy(client_for, two_people):
     url = reverse("member_data", kwargs={"org_id": world.organisation.pk, "pk": world.lead.pk})
 
     assert client_for(world.co_trainer).get(url).status_code == 403
+
+
+def test_a_person_erases_their_account_and_is_signed_out(client_for, two_people):
+    world = two_people
+    client = client_for(world.co_trainer)
+    url = reverse("erase_account")
+
+    refused = client.post(url, {"keep_words": "keep"})
+    assert refused.status_code == 400
+    assert field_errors(refused.content.decode())["confirm"]
+
+    response = client.post(url, {"keep_words": "keep", "confirm": "on"})
+
+    assert "Your account is closed" in response.content.decode()
+    world.co_trainer.user.refresh_from_db()
+    assert world.co_trainer.user.full_name == "a former family carer"
+    assert client.get(reverse("home")).status_code == 302  # signed out

@@ -115,3 +115,21 @@ class NotificationPreferenceForm(CrispyForm):
             "or a module you worked on is agreed."
         ),
     )
+
+
+class EraseForm(CrispyForm):
+    keep_words = forms.TypedChoiceField(
+        label=_("What happens to the words you wrote in sections still being worked on"),
+        choices=[
+            (
+                "keep",
+                _("Keep them, credited to “a former family carer” or “a former professional”"),
+            ),
+            ("remove", _("Take them out")),
+        ],
+        coerce=lambda value: value == "keep",
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be closed and this cannot be undone"),
+    )

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workshops.attribution import words
 from workshops.enums import Action, ConsentMethod, SectionKind
 from workshops.models import (
     LiveDocument,
@@ -20,6 +19,7 @@ from workshops.models import (
 from workshops.outbox import enqueue
 from workshops.rules import EDIT_CONTENT
 
+from .content import section_rewrite
 from .contributions import contribution_record
 from .permissions import require
 
@@ -106,24 +106,7 @@ def _erase_story_text(section: Section, *, actor: Membership) -> None:
     """Erase a story's words from the section, every earlier version of it and its live room,
     leaving a new, empty version in the history. Versions frozen for review keep the text they
     were signed on (they are the signed record), but no pack may print it any more."""
-    current = Section.objects.select_for_update().get(pk=section.pk)
-    removed = len(words(current.body))
-    SectionRevision.objects.filter(section=current).update(body="", attribution=[])
-    LiveUpdate.objects.filter(section=current).delete()
-    LiveDocument.objects.filter(section=current).delete()
-    previous = SectionRevision.objects.filter(section=current, version=current.version).first()
-    current.body, current.body_html, current.attribution = "", "", []
-    current.version += 1
-    current.save()
-    SectionRevision.objects.create(
-        section=current,
-        version=current.version,
-        author=actor,
-        title=current.title,
-        body="",
-        attribution=[],
-        based_on=previous,
-    )
-    contribution_record(
-        actor=actor, action=Action.SECTION_EDIT, target=current, words_removed=removed
-    )
+    SectionRevision.objects.filter(section=section).update(body="", attribution=[])
+    LiveUpdate.objects.filter(section=section).delete()
+    LiveDocument.objects.filter(section=section).delete()
+    section_rewrite(section=section, body="", attribution=[], actor=actor)

@@ -275,6 +275,20 @@ def section_update(
 
 
 @transaction.atomic
+def section_rewrite(
+    *, section: Section, body: str, attribution: list, actor: Membership
+) -> Section:
+    """Save a section's text as rewritten on a person's behalf rather than typed: a story's
+    words erased when its consent is withdrawn, or a person's words taken out when they ask to
+    be erased. The caller has checked that ``actor`` may ask for it (the person whose story or
+    words they are may, whatever their role), so this checks no permission of its own."""
+    current = Section.objects.select_for_update().get(pk=section.pk)
+    return _section_save_new_version(
+        current=current, body=body, attribution=attribution, actor=actor, action=Action.SECTION_EDIT
+    )
+
+
+@transaction.atomic
 def section_add_source_tag(*, section: Section, tag: str, actor: Membership) -> Section:
     """Add a source to a section in a new version, its words unchanged; nothing if it has it."""
     require(actor, EDIT_CONTENT, section)

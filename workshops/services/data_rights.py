@@ -1,13 +1,22 @@
-"""People's data rights: a copy of everything held about them."""
+"""People's data rights: a copy of everything held about them, and erasure."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from workshops.attribution import without_authors, words_by_author
 from workshops.data_export import export_zip
-from workshops.enums import Action
-from workshops.models import Membership, User
+from workshops.enums import Action, CreditPreference, Perspective
+from workshops.models import Invitation, Membership, Section, User
 from workshops.rules import MANAGE_MEMBERS
 from workshops.selectors.data_export import person_data
 
+from .content import section_rewrite
 from .contributions import contribution_record
 from .permissions import require
 
@@ -26,3 +35,66 @@ def member_data_export(*, member: Membership, actor: Membership) -> bytes:
     data = person_data(user=member.user, organisations=[member.organisation])
     contribution_record(actor=actor, action=Action.DATA_EXPORT, target=member)
     return export_zip(data, person=member.user.full_name)
+
+
+def _erased_name(perspective: str) -> str:
+    if perspective == Perspective.FAMILY_CARER:
+        return _("a former family carer")
+    return _("a former professional")
+
+
+@transaction.atomic
+def person_erase(*, user: User, keep_words: bool) -> User:
+    """Erase a person at their own request. Their name and contact become "a former family
+    carer" or "a former professional" everywhere coprod shows or prints them from now on, their
+    account is closed, and their words in current sections are kept or taken out as they choose.
+
+    What stays: versions frozen for review and packs already made keep the text they were
+    signed on (their credits read the new name); the contribution log keeps its chain, as it
+    holds ids only, and records the erasure; backups keep the old details until they age out.
+    """
+    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+    perspective = memberships[0].perspective if memberships else Perspective.PROFESSIONAL
+    for membership in memberships:
+        contribution_record(actor=membership, action=Action.MEMBER_ERASE, target=membership)
+    if not keep_words:
+        _remove_words(memberships)
+    old_email = user.email
+    Invitation.objects.filter(email__iexact=old_email).update(
+        email=f"erased-{user.pk}@erased.invalid", full_name="", job_title=""
+    )
+    name = str(_erased_name(perspective))
+    user.full_name = user.first_name = name
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.is_active = False
+    user.email_notifications = False
+    user.set_unusable_password()
+    user.session_generation += 1  # every session it had is signed out
+    user.save()
+    Membership.objects.filter(user=user).update(
+        job_title="",
+        credit_preference=CreditPreference.FULL_NAME,  # credits read the new name
+        removed_at=Coalesce(F("removed_at"), timezone.now()),
+    )
+    # What sign-in throttling and two-step sign-in kept under the old address.
+    AccessAttempt.objects.filter(username__iexact=old_email).delete()
+    AccessLog.objects.filter(username__iexact=old_email).delete()
+    AccessFailureLog.objects.filter(username__iexact=old_email).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    return user
+
+
+def _remove_words(memberships: list[Membership]) -> None:
+    """Take the person's words out of every current section of their organisations."""
+    ids = {m.pk for m in memberships}
+    by_organisation = {m.organisation_id: m for m in memberships}
+    sections = Section.objects.filter(
+        module__workshop__organisation__in=list(by_organisation)
+    ).select_related("module__workshop")
+    for section in sections:
+        if not ids & set(words_by_author(section.attribution)):
+            continue
+        body, runs = without_authors(section.body, section.attribution, ids)
+        actor = by_organisation[section.module.workshop.organisation_id]
+        section_rewrite(section=section, body=body, attribution=runs, actor=actor)

@@ -8,12 +8,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
+from workshops.forms.members import EraseForm
 from workshops.services import accounts as account_services
+from workshops.services import data_rights as data_rights_services
 from workshops.services import members as member_services
 from workshops.services.data_rights import own_data_export
 from workshops.throttle import address_key, email_key, throttle_allows, too_many_tries
@@ -72,6 +74,22 @@ class SignInSecurityView(LoginRequiredMixin, TemplateView):
 def my_data(request):
     """The person's own copy of everything coprod holds about them, as a zip."""
     return zip_response(own_data_export(user=request.user), "my-coprod-data.zip")
+
+
+class EraseAccountView(LoginRequiredMixin, FormView):
+    """A person erases themselves: asked what happens to their words, then signed out."""
+
+    template_name = "registration/erase_account.html"
+    form_class = EraseForm
+
+    def form_valid(self, form):
+        user = self.request.user
+        data_rights_services.person_erase(user=user, keep_words=form.cleaned_data["keep_words"])
+        logout(self.request)
+        return render(self.request, "registration/account_erased.html")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @login_required
