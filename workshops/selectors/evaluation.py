@@ -109,8 +109,17 @@ def delivery_results(*, delivery: Delivery) -> dict:
     return _results(version, _responses(delivery.responses.all()))
 
 
-def delivery_results_page(*, delivery: Delivery) -> dict:
+def action_form_choices(*, delivery: Delivery) -> dict:
+    """What an action may be anchored to: the workshop's modules (its evaluation too) with their
+    sections, and the co-design sessions where it may have been agreed."""
     workshop = delivery.workshop
+    return {
+        "modules": list(workshop.modules.prefetch_related("sections").order_by("position", "pk")),
+        "meetings": list(workshop.sessions.order_by("-starts_at")),
+    }
+
+
+def delivery_results_page(*, delivery: Delivery) -> dict:
     return {
         **delivery_results(delivery=delivery),
         "actions": list(
@@ -118,8 +127,7 @@ def delivery_results_page(*, delivery: Delivery) -> dict:
                 "module", "section", "created_by__user", "meeting"
             )
         ),
-        "modules": list(workshop.modules.prefetch_related("sections").order_by("position", "pk")),
-        "meetings": list(workshop.sessions.order_by("-starts_at")),
+        **action_form_choices(delivery=delivery),
     }
 
 

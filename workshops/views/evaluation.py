@@ -25,6 +25,7 @@ from workshops.rules import COMMENT, DELIVER, EDIT_CONTENT, RUN_DELIVERIES, VIEW
 from workshops.selectors.content import module_sections, workshop_get
 from workshops.selectors.deliveries import delivery_get
 from workshops.selectors.evaluation import (
+    action_form_choices,
     agreed_evaluation_version,
     answer_form_questions,
     delivery_by_answer_key,
@@ -302,12 +303,7 @@ class FeedbackActionCreateView(ScopedFormView):
     )
 
     def get_form_kwargs(self):
-        page = delivery_results_page(delivery=self.object)
-        return {
-            **super().get_form_kwargs(),
-            "modules": page["modules"],
-            "meetings": page["meetings"],
-        }
+        return {**super().get_form_kwargs(), **action_form_choices(delivery=self.object)}
 
     def save(self, form):
         return evaluation_services.feedback_action_add(
