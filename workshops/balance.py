@@ -71,13 +71,18 @@ def balance_of(word_totals, perspective_of, contribution_counts=None, threshold_
     return balance
 
 
+def _words_of(balance) -> tuple[int, int]:
+    """(family carers' words, professionals' words)."""
+    by = balance.words_by_perspective
+    return by.get(Perspective.FAMILY_CARER, 0), by.get(Perspective.PROFESSIONAL, 0)
+
+
 def written_together(balance) -> bool:
     """Whether each perspective wrote at least the threshold share of the words: exact shares,
     not the rounded percentages shown, so 19.6% is not "at least 20%"."""
     total = balance.total_words
     least = balance.threshold_percent * total
-    carers = balance.words_by_perspective.get(Perspective.FAMILY_CARER, 0)
-    professionals = balance.words_by_perspective.get(Perspective.PROFESSIONAL, 0)
+    carers, professionals = _words_of(balance)
     return bool(total) and 100 * carers >= least and 100 * professionals >= least
 
 
@@ -91,8 +96,7 @@ def authorship_claim(balance):
         return ""
     if written_together(balance):
         return _("Written together by family carers and professionals.")
-    carers = balance.words_by_perspective.get(Perspective.FAMILY_CARER, 0)
-    professionals = balance.words_by_perspective.get(Perspective.PROFESSIONAL, 0)
+    carers, professionals = _words_of(balance)
     if carers > professionals:
         return _("Written by family carers.")
     return _("Written by professionals.")
@@ -105,8 +109,7 @@ def credit_line(balance, delivered_with=frozenset()) -> str:
     claim = authorship_claim(balance)
     if not claim or written_together(balance):
         return claim
-    carers = balance.words_by_perspective.get(Perspective.FAMILY_CARER, 0)
-    professionals = balance.words_by_perspective.get(Perspective.PROFESSIONAL, 0)
+    carers, professionals = _words_of(balance)
     if carers > professionals and Perspective.PROFESSIONAL in delivered_with:
         return _("Written by family carers; delivered with professionals.")
     if professionals >= carers and Perspective.FAMILY_CARER in delivered_with:

@@ -20,16 +20,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from workshops.csv_export import csv_safe
-from workshops.evaluation import stage_label
+from workshops.enums import QuestionStage
+from workshops.evaluation import ANSWER_STAGES, NO, SCALE, YES, asked_at, stage_label
 
 MIN_ANSWERS = 5
 """No breakdown under this many answers at a stage, and no change under this many pairs."""
 
-STAGES = ("before", "after")
-SCALE_VALUES = (1, 2, 3, 4, 5)
-
-# The stages a question is asked at, by its "stage" setting, in the order they are shown.
-_ASKED_AT = {"before": ("before",), "after": ("after",), "both": STAGES}
+STAGES = ANSWER_STAGES
 
 
 @dataclass
@@ -81,9 +78,9 @@ def _cleaner(question: dict) -> Callable[[list], list]:
     kind = question["question"].get("type")
     if kind == "scale":
         # bool is an int in Python; True is not a score.
-        return lambda raw: [v if type(v) is int and 1 <= v <= 5 else None for v in raw]
+        return lambda raw: [v if type(v) is int and v in SCALE else None for v in raw]
     if kind == "yes_no":
-        return lambda raw: [v if isinstance(v, str) and v in ("yes", "no") else None for v in raw]
+        return lambda raw: [v if isinstance(v, str) and v in (YES, NO) else None for v in raw]
     if kind == "choice":
         allowed = frozenset(question["question"].get("choices") or ())
         return lambda raw: [v if isinstance(v, str) and v in allowed else None for v in raw]
@@ -104,7 +101,7 @@ def _stage_result(question: dict, stage: str, values: list) -> StageResult:
     tally = Counter(values)
     if kind == "scale":
         result.median = _median(values)
-        result.counts = [(str(value), tally[value]) for value in SCALE_VALUES]
+        result.counts = [(str(value), tally[value]) for value in SCALE]
     elif kind == "yes_no":
         result.counts = [(_("Yes"), tally["yes"]), (_("No"), tally["no"])]
     elif kind == "choice":
@@ -145,7 +142,12 @@ def _by_code(codes: list[str], answers: list) -> dict:
 def _question_result(
     question: dict, rows: dict[str, tuple[list[str], list[dict]]]
 ) -> QuestionResult:
-    stages = _ASKED_AT.get(question["question"].get("stage"), ())
+    setting = question["question"].get("stage")
+    stages = tuple(
+        stage
+        for stage in STAGES
+        if setting in QuestionStage.values and asked_at(question["question"], stage)
+    )
     key = str(question["id"])
     clean = _cleaner(question)
     # Each stage's answers, lined up with that stage's codes.
@@ -201,7 +203,7 @@ def results_csv_rows(results: list[QuestionResult]) -> list[list]:
     Yes/no, choice and written answers appear only as numbers answered. Titles are made safe to
     open in a spreadsheet."""
     header = [_("Question"), _("Stage"), _("Answered"), _("Median")]
-    header += [_("Scored %(score)s") % {"score": value} for value in SCALE_VALUES]
+    header += [_("Scored %(score)s") % {"score": value} for value in SCALE]
     header += [_("Pairs"), _("Median change")]
     rows = [header]
     for result in results:

@@ -112,6 +112,11 @@ def pounds_to_pence(pounds: Decimal) -> int:
     return _round_half_up(Decimal(pounds) * 100)
 
 
+def pence_to_pounds(pence: int | None) -> str | None:
+    """12.50 for 1250 pence: the plain figure for a CSV, a JSON file or a form."""
+    return None if pence is None else f"{pence / 100:.2f}"
+
+
 def money(pence: int | None) -> str:
     """£12.50; -£3.00 for an overspend."""
     pence = pence or 0

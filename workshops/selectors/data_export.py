@@ -19,6 +19,7 @@ from workshops.models import (
     TimeEntry,
     User,
 )
+from workshops.pay import pence_to_pounds
 
 ACTION_LABELS = dict(Action.choices)
 
@@ -128,8 +129,8 @@ def _time(ids: set[int]) -> list[dict]:
             "minutes": t.minutes,
             "activity": t.get_activity_display(),
             "payment": t.get_payment_display(),
-            "amount": pounds(t.amount_pence),
-            "reduced_to": pounds(t.reduced_pence) if t.reduced_pence is not None else "",
+            "amount": pence_to_pounds(t.amount_pence),
+            "reduced_to": pence_to_pounds(t.reduced_pence) or "",
             "note": t.note,
         }
         for t in entries.order_by("date", "pk")
@@ -142,15 +143,11 @@ def _expenses(ids: set[int]) -> list[dict]:
             "date": e.date.isoformat(),
             "kind": e.get_kind_display(),
             "miles": e.miles if e.miles is not None else "",
-            "amount": pounds(e.amount_pence),
+            "amount": pence_to_pounds(e.amount_pence),
             "receipt": e.receipt_note,
         }
         for e in Expense.objects.filter(membership__in=ids).order_by("date", "pk")
     ]
-
-
-def pounds(pence: int) -> str:
-    return f"{pence / 100:.2f}"
 
 
 def _consents(ids: set[int]) -> list[dict]:

@@ -109,13 +109,10 @@ def co_production_record(*, organisation: Organisation) -> dict:
     share of words in its current sections by perspective) and co-delivery (how many of its
     delivery sessions held so far were led as its co-delivery rule asks), and co-evaluation
     (``co_evaluation_record``)."""
-    runs = Section.objects.filter(
+    attributions = Section.objects.filter(
         module__workshop__organisation=organisation, module__deleted_at__isnull=True
     ).values_list("attribution", flat=True)
-    words = {}
-    for attribution in runs:
-        for author, count in words_by_author(attribution).items():
-            words[author] = words.get(author, 0) + count
+    words = words_by_author([run for runs in attributions for run in runs])
     perspective_of = {
         pk: m.perspective for pk, m in memberships_by_id(organisation=organisation).items()
     }

@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django.db.models import QuerySet
 
 from workshops.attribution import words_by_author
-from workshops.balance import balance_of
+from workshops.balance import balance_of, written_together
 from workshops.charts import bar_chart_svg
 from workshops.enums import Perspective
 from workshops.evaluation import ANSWER_STAGES, SCALE, questions_of, stage_label
@@ -192,14 +192,14 @@ def co_evaluation_record(*, organisation: Organisation) -> dict:
     perspective_of = {
         pk: m.perspective for pk, m in memberships_by_id(organisation=organisation).items()
     }
+    threshold = organisation.balance_threshold_percent
     co_written = 0
     for evaluation in evaluations:
-        words = {}
-        for section in evaluation.agreed_version.sections:
-            for author, count in words_by_author(section["attribution"]).items():
-                words[author] = words.get(author, 0) + count
-        balance = balance_of(words, perspective_of, None, organisation.balance_threshold_percent)
-        co_written += balance.total_words > 0 and not balance.warning
+        runs = [
+            run for section in evaluation.agreed_version.sections for run in section["attribution"]
+        ]
+        balance = balance_of(words_by_author(runs), perspective_of, None, threshold)
+        co_written += written_together(balance)
     answered = Delivery.objects.filter(
         workshop__organisation=organisation, responses__isnull=False
     ).distinct()

@@ -42,12 +42,6 @@ from workshops.throttle import address_key, throttle_allows, too_many_tries
 from .base import ScopedConfirmView, ScopedFormView, ScopedTemplateView, add_service_errors
 
 
-def _stage_or_404(stage):
-    if stage not in ANSWER_STAGES:
-        raise Http404
-    return stage
-
-
 def answer_url(request, delivery) -> str:
     return request.build_absolute_uri(reverse("answer_start", kwargs={"key": delivery.answer_key}))
 
@@ -74,7 +68,6 @@ def answer_start(request, key):
 @require_http_methods(["GET", "POST"])
 def answer_form(request, key, stage):
     delivery = delivery_by_answer_key(key=key)
-    stage = _stage_or_404(stage)
     version = agreed_evaluation_version(workshop=delivery.workshop)
     if version is None or not delivery.answers_open:
         return redirect("answer_start", key=key)
@@ -247,7 +240,7 @@ class PaperAnswersView(ScopedFormView):
     success_message = gettext_lazy("Answers kept. You can type in the next form.")
 
     def dispatch(self, request, *args, **kwargs):
-        self.stage = _stage_or_404(kwargs["stage"])
+        self.stage = kwargs["stage"]  # "before" or "after": the URL allows no other
         return super().dispatch(request, *args, **kwargs)
 
     def load_related_objects(self):

@@ -19,7 +19,7 @@ from workshops.forms.pay import (
     PaymentChoiceForm,
     PayRateForm,
 )
-from workshops.pay import month_start, pounds_to_pence
+from workshops.pay import month_start, pence_to_pounds, pounds_to_pence
 from workshops.pdf.render import render_pdf
 from workshops.rules import MANAGE_MEMBERS, VIEW, can
 from workshops.selectors import pay as pay_selectors
@@ -33,10 +33,6 @@ YEARS_OFFERED = 4
 
 def _pence(value):
     return None if value is None else pounds_to_pence(value)
-
-
-def _pounds(pence):
-    return None if pence is None else f"{pence / 100:.2f}"
 
 
 def _year_from(request):
@@ -115,7 +111,7 @@ class PaymentChoicesView(PayPageMixin, OrganisationScopedView, ScopedFormView):
         initial = {
             "entry": entry.pk,
             "payment": entry.payment,
-            "reduced": _pounds(entry.reduced_pence),
+            "reduced": pence_to_pounds(entry.reduced_pence),
         }
         return PaymentChoiceForm(initial=initial, auto_id=f"entry{entry.pk}_id_%s")
 
@@ -219,7 +215,7 @@ class FundingPotView(PayPageMixin, OrganisationScopedView, ScopedFormView):
         pot = self.page["pot"]
         if pot is None:
             return {}
-        return {"name": pot.name, "amount": _pounds(pot.amount_pence)}
+        return {"name": pot.name, "amount": pence_to_pounds(pot.amount_pence)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**self.page, **kwargs)
@@ -266,17 +262,18 @@ def _statement_rows(statement):
     for e in statement["entries"]:
         yield [
             label, person, "payment (income)", e.date.isoformat(), e.activity, e.minutes,
-            _pounds(e.amount_pence), e.payment, _pounds(e.paid_pence), "",
+            pence_to_pounds(e.amount_pence), e.payment, pence_to_pounds(e.paid_pence), "",
         ]  # fmt: skip
     for x in statement["expenses"]:
+        amount = pence_to_pounds(x.amount_pence)
         yield [
             label, person, "expense (not income)", x.date.isoformat(), x.kind, "",
-            _pounds(x.amount_pence), "", _pounds(x.amount_pence), csv_safe(x.receipt_note),
+            amount, "", amount, csv_safe(x.receipt_note),
         ]  # fmt: skip
     yield [label, person, "total payments (income)", "", "", "", "", "",
-           _pounds(statement["payments_total"]), ""]  # fmt: skip
+           pence_to_pounds(statement["payments_total"]), ""]  # fmt: skip
     yield [label, person, "total expenses (not income)", "", "", "", "", "",
-           _pounds(statement["expenses_total"]), ""]  # fmt: skip
+           pence_to_pounds(statement["expenses_total"]), ""]  # fmt: skip
 
 
 class StatementCsvView(StatementMixin, OrganisationScopedView):
@@ -300,6 +297,7 @@ class StatementPdfView(StatementMixin, OrganisationScopedView):
         response = HttpResponse(render_pdf(html).data, content_type="application/pdf")
         filename = f"statement-{statement['person'].pk}-{statement['year_label']}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"  # a person's income, for them only
         return response
 
 
@@ -325,12 +323,12 @@ class PayrollCsvView(OrganisationScopedView):
             [
                 label,
                 csv_safe(row["person"]),
-                _pounds(row["pay_pence"]),
-                _pounds(row["donated_pence"]),
+                pence_to_pounds(row["pay_pence"]),
+                pence_to_pounds(row["donated_pence"]),
                 row["declined"],
                 row["volunteered"],
-                _pounds(row["expenses_pence"]),
-                _pounds(row["pay_pence"] + row["expenses_pence"]),
+                pence_to_pounds(row["expenses_pence"]),
+                pence_to_pounds(row["pay_pence"] + row["expenses_pence"]),
             ]
             for row in pay_selectors.payroll(organisation=self.object, month=month)
         )
