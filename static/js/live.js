@@ -16,6 +16,14 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("live-plain-form");
   const textarea = form ? form.querySelector("textarea[name=body]") : null;
   const version = form ? form.querySelector("input[name=based_on_version]") : null;
+  // The story's consent asks to keep some names out: say so beside the editor after each save.
+  const namesWarning = document.getElementById("live-names-kept-out");
+  function showNamesKeptOut(names) {
+    if (!namesWarning) return;
+    const quoted = names.map((name) => `“${name}”`).join(", ");
+    namesWarning.textContent = namesWarning.dataset.message.replace("%(names)s", quoted);
+    namesWarning.hidden = names.length === 0;
+  }
   window.coprodLive.mount({
     container,
     textarea,
@@ -26,9 +34,9 @@ document.addEventListener("DOMContentLoaded", () => {
     statusElement: document.getElementById("live-status"),
     // A save in the form is checked against the version it started from: keep it the latest.
     onServerEvent: (event) => {
-      if (version && event.event === "saved" && Number.isInteger(event.version)) {
-        version.value = String(event.version);
-      }
+      if (event.event !== "saved") return;
+      if (version && Number.isInteger(event.version)) version.value = String(event.version);
+      if (Array.isArray(event.names_kept_out)) showNamesKeptOut(event.names_kept_out);
     },
   });
 });

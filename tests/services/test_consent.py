@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from pycrdt import Doc, Text
 
 from tests.factories import MembershipFactory
 from tests.helpers import agree_module, consent_for, write_section
@@ -20,10 +21,19 @@ from workshops.enums import (
     Role,
     SectionKind,
 )
-from workshops.models import ContributionEntry, Module, SectionRevision, StoryConsent
+from workshops.live.rooms import TEXT_NAME
+from workshops.models import (
+    ContributionEntry,
+    LiveDocument,
+    Module,
+    SectionRevision,
+    StoryConsent,
+)
 from workshops.pdf.assemble import pack_contents, pack_html, pack_material
 from workshops.selectors.consent import pack_refused_stories
 from workshops.services import consent as consent_services
+from workshops.services import content as content_services
+from workshops.services import live as live_services
 from workshops.services import packs as pack_services
 from workshops.services import reviews as review_services
 
@@ -193,3 +203,67 @@ def test_a_consent_given_again_after_withdrawal_counts(world, story):
 
     assert STORY_WORD in _pack_html(world, PackKind.ATTENDEE)
     assert Module.objects.get(pk=world.module.pk).agreed_version is not None
+
+
+def _keep_out(story, names):
+    StoryConsent.objects.filter(section=story).update(names_to_keep_out=names)
+
+
+def test_a_save_naming_someone_kept_out_is_refused_until_the_person_says_so(world, story):
+    _record(world, story)
+    _keep_out(story, "Jamie\nRiver Ward")
+    edit = {
+        "section": story,
+        "based_on_version": story.version,
+        "title": story.title,
+        "kind": SectionKind.LIVED_EXPERIENCE_STORY,
+        "audience": story.audience,
+        "body": "Then JAMIE smiled, for the first time on River Ward.",
+        "actor": world.co_trainer,
+    }
+
+    with pytest.raises(content_services.NamesKeptOut) as refused:
+        content_services.section_update(**edit)
+
+    assert refused.value.names == ["Jamie", "River Ward"]
+    story.refresh_from_db()
+    assert story.version == 1
+    saved = content_services.section_update(**edit, names_confirmed=True)
+    assert saved.version == 2
+
+
+def test_a_story_turned_into_another_kind_is_still_checked_for_names_kept_out(world, story):
+    _record(world, story)
+    _keep_out(story, "Jamie")
+
+    with pytest.raises(content_services.NamesKeptOut):
+        content_services.section_update(
+            section=story,
+            based_on_version=story.version,
+            title=story.title,
+            kind=SectionKind.EXPLANATION,
+            audience=story.audience,
+            body="Jamie's story, told as teaching.",
+            actor=world.co_trainer,
+        )
+
+
+def test_live_typing_that_names_someone_kept_out_is_saved_and_the_room_told(world, story):
+    _record(world, story)
+    _keep_out(story, "Jamie")
+    live_services.live_document_open(section_id=story.pk)
+    browser = Doc()
+    browser.apply_update(bytes(LiveDocument.objects.get(section=story).state))
+    before = browser.get_state()
+    text = browser.get(TEXT_NAME, type=Text)
+    text.insert(len(str(text).encode()), " Jamie held it.")
+    live_services.live_updates_append(
+        updates=[(story.pk, world.co_trainer.pk, browser.get_update(before))]
+    )
+
+    result = live_services.live_write_back(section_id=story.pk)
+
+    assert result.saved
+    assert result.names_kept_out == ["Jamie"]
+    story.refresh_from_db()
+    assert story.body.endswith("Jamie held it.")

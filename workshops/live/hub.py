@@ -175,7 +175,12 @@ async def _announce(replica, result):
         replica.catch_up([update])
         await broadcast_update(replica.section_id, update)
     if result.saved:
-        await broadcast_status(replica.section_id, event="saved", version=result.version)
+        await broadcast_status(
+            replica.section_id,
+            event="saved",
+            version=result.version,
+            names_kept_out=result.names_kept_out,
+        )
 
 
 async def _save_when_due(replica):

@@ -33,9 +33,11 @@ def consent_form_choices(*, section: Section) -> dict:
     }
 
 
-def names_kept_out_in(*, section: Section, text: str) -> list[str]:
-    """The names the story's consent asks to keep out that ``text`` holds."""
-    if section.kind != SectionKind.LIVED_EXPERIENCE_STORY:
+def names_kept_out_in(*, section: Section, text: str, kind: str = "") -> list[str]:
+    """The names the story's consent asks to keep out that ``text`` holds. ``kind`` is the
+    section's new kind when a save changes it: a story stays checked while it is turned into
+    something else."""
+    if SectionKind.LIVED_EXPERIENCE_STORY not in (section.kind, kind):
         return []
     consent = StoryConsent.objects.filter(section=section).first()
     return names_found(text, consent.names_to_keep_out_list) if consent else []

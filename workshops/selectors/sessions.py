@@ -18,6 +18,7 @@ from workshops.models import (
 from workshops.rules import can_write_live
 
 from .base import get_or_404, workshops_visible
+from .consent import names_kept_out_in
 from .members import memberships_by_id, organisation_members
 
 
@@ -125,10 +126,12 @@ def session_page(*, session: CoDesignSession, membership: Membership) -> dict:
 
 def live_section_page(*, user: User, session: CoDesignSession, pk: object) -> dict:
     """The live editor's page for one agenda section (404 off the agenda): the section, whether
-    the user may type in it now, and who is in the room."""
+    the user may type in it now, who is in the room, and the names its story's consent asks to
+    keep out that the text holds now."""
     section = live_section_get(user=user, session=session, pk=pk)
     return {
         "section": section,
+        "names_kept_out": names_kept_out_in(section=section, text=section.body),
         "module": section.module,
         "can_write": can_write_live(user, session, section),
         "present": session_present(session=session),

@@ -15,6 +15,7 @@ from workshops.markdown import render_markdown
 from workshops.models import Membership, Module, Organisation, Section, SectionRevision, Workshop
 from workshops.rules import EDIT_CONTENT
 from workshops.scope import organisation_id_of
+from workshops.selectors.consent import names_kept_out_in
 
 from .contributions import contribution_record
 from .permissions import require
@@ -28,6 +29,15 @@ class SectionConflict(Exception):
     def __init__(self, current: Section) -> None:
         super().__init__(f"Section {current.pk} is at version {current.version}")
         self.current = current
+
+
+class NamesKeptOut(Exception):
+    """A story's new text holds names its consent asks to keep out, and the person did not
+    say they are meant to be there. Nothing was written."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
 
 
 @transaction.atomic
@@ -247,16 +257,22 @@ def section_update(
     content_note: str = "",
     source_tags: Sequence[str] = (),
     question: dict | None = None,
+    names_confirmed: bool = False,
     actor: Membership,
 ) -> Section:
     """Save a section's new text, if nobody else saved since ``based_on_version``.
 
     Raises SectionConflict (writing nothing) when the section has moved on, so the caller can
-    show both texts and nothing the person typed is lost. Otherwise bumps the version, keeps a
-    revision, credits the new words to the actor and logs the words added and removed.
+    show both texts and nothing the person typed is lost; raises NamesKeptOut (writing nothing)
+    when a story's text names someone its consent asks to keep out, unless ``names_confirmed``.
+    Otherwise bumps the version, keeps a revision, credits the new words to the actor and logs
+    the words added and removed.
     """
     require(actor, EDIT_CONTENT, section)
     current = _lock_current(section, based_on_version)
+    names = names_kept_out_in(section=current, text=body, kind=kind)
+    if names and not names_confirmed:
+        raise NamesKeptOut(names)
     question = _question_for(current.module, question or current.question)
     kind = SectionKind.QUESTION if question else kind
     return _section_save_new_version(

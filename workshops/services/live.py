@@ -15,6 +15,7 @@ from django.db import transaction
 
 from workshops.live.rooms import LiveRoom, initial_state
 from workshops.models import LiveDocument, LiveUpdate, Section, SectionRevision
+from workshops.selectors.consent import names_kept_out_in
 
 from .content import section_live_save
 
@@ -28,6 +29,9 @@ class LiveWriteBack:
     version: int  # the section version the document now stands at
     saved: bool  # a new version was written from live typing
     merged: list = field(default_factory=list)  # CRDT updates made here (a form save merged in)
+    # Names the story's consent asks to keep out that the saved text holds: live typing is
+    # saved all the same (nothing typed is lost), and the room is warned beside the editor.
+    names_kept_out: list = field(default_factory=list)
 
 
 def live_document_open(*, section_id: int) -> None:
@@ -134,6 +138,7 @@ def live_write_back(*, section_id: int) -> LiveWriteBack | None:
             )
             room.mark_saved(version=saved.version)
             result.version, result.saved = saved.version, True
+            result.names_kept_out = names_kept_out_in(section=saved, text=room.text)
         document.state = room.doc.get_update()
         document.base_version = room.base_version
         document.save(update_fields=["state", "base_version", "updated_at"])

@@ -21,7 +21,6 @@ from workshops.forms.content import (
 from workshops.markdown import render_markdown
 from workshops.models import Module, Section
 from workshops.rules import COMMENT, EDIT_CONTENT, VIEW, can
-from workshops.selectors.consent import names_kept_out_in
 from workshops.selectors.content import (
     module_get,
     module_page,
@@ -34,7 +33,7 @@ from workshops.selectors.content import (
 from workshops.selectors.deliveries import co_production_record
 from workshops.selectors.members import organisation_get
 from workshops.services import content as content_services
-from workshops.services.content import SectionConflict
+from workshops.services.content import NamesKeptOut, SectionConflict
 
 from .base import ScopedConfirmView, ScopedFormView, ScopedTemplateView, ScopedView, is_htmx
 
@@ -331,24 +330,22 @@ class SectionEditView(EditFormMixin, SectionFormView):
         based_on = data.pop("based_on_version")
         if based_on is None:
             return self.conflict(form, self.object)
-        names = names_kept_out_in(section=self.object, text=data["body"])
-        if names and not data.pop("names_confirmed"):
-            form.add_error(
-                "body",
-                _(
-                    "This story names %(names)s, which its consent asks to keep out. Change the "
-                    "text, or tick “save anyway” below if the names are meant to be here."
-                )
-                % {"names": ", ".join(f"“{name}”" for name in names)},
-            )
-            return self.form_invalid(form)
-        data.pop("names_confirmed", None)
         try:
             section = content_services.section_update(
                 section=self.object, based_on_version=based_on, actor=self.membership, **data
             )
         except SectionConflict as conflict:
             return self.conflict(form, conflict.current)
+        except NamesKeptOut as kept_out:
+            form.add_error(
+                "body",
+                _(
+                    "This story names %(names)s, which its consent asks to keep out. Change the "
+                    "text, or tick “save anyway” below if the names are meant to be here."
+                )
+                % {"names": ", ".join(f"“{name}”" for name in kept_out.names)},
+            )
+            return self.form_invalid(form)
         messages.success(
             self.request, _("Saved. This is version %(version)s.") % {"version": section.version}
         )
