@@ -211,10 +211,6 @@ CELERY_IMPORTS = ["workshops.health"]
 # lost (a restarted Redis keeps nothing) and is handed over again; a task claims its job first,
 # so one still queued runs only once.
 OUTBOX_REDISPATCH_AFTER = int(env_str("OUTBOX_REDISPATCH_AFTER", "300"))
-# How long people's details are kept (docs/privacy.md): an attendee's details after their
-# delivery's last session, and evaluation answers after they were given. Empty keeps them.
-ATTENDEE_RETENTION_DAYS = env_str("ATTENDEE_RETENTION_DAYS", "365")
-ANSWER_RETENTION_DAYS = env_str("ANSWER_RETENTION_DAYS", "1095")
 CELERY_BEAT_SCHEDULE = {
     # Jobs whose broker was down when they were asked for go as soon as it is back.
     "outbox-sweep": {"task": "workshops.tasks.outbox_sweep", "schedule": 30.0},

@@ -5,16 +5,17 @@ untouched and the contribution log still verifying."""
 import pytest
 from axes.models import AccessAttempt
 from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
 from tests.factories import MembershipFactory
 from tests.helpers import agree_module, edit_section, write_section
 from workshops.contribution_log import chain_verify
-from workshops.enums import Perspective, Role
+from workshops.enums import Action, Perspective, Role
 from workshops.models import ContributionEntry, ModuleVersion, Section
 from workshops.selectors.members import memberships_by_id
 from workshops.services import members as member_services
-from workshops.services.data_rights import person_erase
+from workshops.services.data_rights import member_erase, person_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,39 @@ def test_words_are_taken_out_of_current_sections_but_the_agreed_version_keeps_th
     assert "Zephyrine words of mine." in str(frozen.snapshot)
     world.organisation.refresh_from_db()
     assert chain_verify(world.organisation) is None
+
+
+def test_a_lead_erases_a_person_at_their_request_and_the_log_names_the_lead(world, person):
+    member_erase(member=person, keep_words=False, actor=world.lead)
+
+    assert _columns_holding(NAME) == []
+    assert _columns_holding(EMAIL) == []
+    section = Section.objects.get(title="Mine alone")
+    assert "Zephyrine" not in section.body
+    entry = ContributionEntry.objects.filter(action=Action.MEMBER_ERASE).get()
+    assert (entry.membership_id, entry.target_id) == (world.lead.pk, person.pk)
+    world.organisation.refresh_from_db()
+    assert chain_verify(world.organisation) is None
+
+
+def test_a_lead_cannot_erase_someone_who_belongs_to_another_organisation_too(
+    world, person, make_world
+):
+    elsewhere = make_world()
+    MembershipFactory(user=person.user, organisation=elsewhere.organisation)
+
+    with pytest.raises(ValidationError):
+        member_erase(member=person, keep_words=True, actor=world.lead)
+
+    person.user.refresh_from_db()
+    assert person.user.full_name == NAME
+
+
+def test_a_lead_cannot_erase_themselves_this_way(world):
+    with pytest.raises(ValidationError):
+        member_erase(member=world.lead, keep_words=True, actor=world.lead)
+
+
+def test_only_a_lead_may_erase_someone_else(world, person):
+    with pytest.raises(PermissionDenied):
+        member_erase(member=person, keep_words=True, actor=world.co_trainer)

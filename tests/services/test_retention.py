@@ -1,12 +1,21 @@
-"""Retention: attendees' details and evaluation answers are deleted once their time is up, and
-nothing younger is touched."""
+"""Retention: attendees' details and evaluation answers are deleted, and closed accounts
+cleared, once each organisation's period is up; nothing younger is touched."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from workshops.models import Attendee, EvaluationResponse
+from tests.factories import MembershipFactory
+from workshops.contribution_log import chain_verify
+from workshops.enums import Action, Perspective
+from workshops.models import (
+    Attendee,
+    ContributionEntry,
+    EvaluationResponse,
+    Membership,
+    Organisation,
+)
 from workshops.services import deliveries as delivery_services
 from workshops.services import evaluation as evaluation_services
 from workshops.services.retention import retention_apply
@@ -30,8 +39,12 @@ def _delivery_with_attendee(world, *, last_session_days_ago):
     return delivery_services.attendee_add(delivery=delivery, name="Old", actor=world.lead)
 
 
-def test_attendees_go_a_year_after_their_last_session_and_younger_ones_stay(world, settings):
-    settings.ATTENDEE_RETENTION_DAYS = "365"
+def _periods(world, **days):
+    Organisation.objects.filter(pk=world.organisation.pk).update(**days)
+
+
+def test_attendees_go_a_year_after_their_last_session_and_younger_ones_stay(world):
+    _periods(world, attendee_retention_days=365)
     old = _delivery_with_attendee(world, last_session_days_ago=400)
     recent = _delivery_with_attendee(world, last_session_days_ago=300)
 
@@ -42,7 +55,7 @@ def test_attendees_go_a_year_after_their_last_session_and_younger_ones_stay(worl
     assert Attendee.objects.filter(pk=world.attendee.pk).exists()
 
 
-def test_answers_go_after_their_period_and_an_empty_setting_keeps_everything(world, settings):
+def test_answers_go_after_their_period_and_an_empty_setting_keeps_everything(world):
     response = evaluation_services.answers_submit(
         delivery=world.delivery,
         version=world.evaluation.agreed_version,
@@ -53,11 +66,64 @@ def test_answers_go_after_their_period_and_an_empty_setting_keeps_everything(wor
     EvaluationResponse.objects.filter(pk=response.pk).update(
         created_at=timezone.now() - timedelta(days=40)
     )
-    settings.ANSWER_RETENTION_DAYS = ""
-    settings.ATTENDEE_RETENTION_DAYS = ""
+    _periods(world, answer_retention_days=None, attendee_retention_days=None)
 
-    assert retention_apply() == {"attendees": 0, "answers": 0}
+    assert retention_apply() == {"attendees": 0, "answers": 0, "accounts": 0}
 
-    settings.ANSWER_RETENTION_DAYS = "30"
+    _periods(world, answer_retention_days=30)
     assert retention_apply()["answers"] == 1
     assert retention_apply()["answers"] == 0  # safe to run again
+
+
+def _left(membership, *, days_ago):
+    Membership.objects.filter(pk=membership.pk).update(
+        removed_at=timezone.now() - timedelta(days=days_ago)
+    )
+
+
+def _member_who_left(world, *, days_ago):
+    member = MembershipFactory(
+        organisation=world.organisation,
+        perspective=Perspective.FAMILY_CARER,
+        user__full_name="Ottoline Leftwich",
+    )
+    _left(member, days_ago=days_ago)
+    return member
+
+
+def test_a_closed_account_is_cleared_when_its_period_is_up_and_the_log_verifies(world):
+    _periods(world, closed_account_retention_days=365)
+    old = _member_who_left(world, days_ago=400)
+    recent = _member_who_left(world, days_ago=300)
+
+    assert retention_apply()["accounts"] == 1
+
+    old.user.refresh_from_db()
+    recent.user.refresh_from_db()
+    assert old.user.full_name == "a former family carer"
+    assert not old.user.is_active
+    assert recent.user.full_name == "Ottoline Leftwich"
+    entry = ContributionEntry.objects.get(action=Action.CLOSED_ACCOUNT_CLEAR)
+    assert entry.membership_id == old.pk
+    world.organisation.refresh_from_db()
+    assert chain_verify(world.organisation) is None
+    assert retention_apply()["accounts"] == 0  # safe to run again
+
+
+def test_an_account_still_in_one_organisation_or_kept_by_one_is_not_cleared(world, make_world):
+    _periods(world, closed_account_retention_days=30)
+    elsewhere = make_world()
+    still_here = _member_who_left(world, days_ago=400)
+    MembershipFactory(user=still_here.user, organisation=elsewhere.organisation)
+    # Left both organisations long ago, but the other keeps closed accounts.
+    kept = _member_who_left(world, days_ago=400)
+    _left(MembershipFactory(user=kept.user, organisation=elsewhere.organisation), days_ago=400)
+    Organisation.objects.filter(pk=elsewhere.organisation.pk).update(
+        closed_account_retention_days=None
+    )
+
+    assert retention_apply()["accounts"] == 0
+
+    still_here.user.refresh_from_db()
+    kept.user.refresh_from_db()
+    assert still_here.user.full_name == kept.user.full_name == "Ottoline Leftwich"

@@ -126,3 +126,47 @@ def test_a_person_erases_their_account_and_is_signed_out(client_for, two_people)
     world.co_trainer.user.refresh_from_db()
     assert world.co_trainer.user.full_name == "a former family carer"
     assert client.get(reverse("home")).status_code == 302  # signed out
+
+
+def test_a_lead_erases_a_person_at_their_request_from_the_people_page(client_for, two_people):
+    world = two_people
+    client = client_for(world.lead)
+    people = client.get(reverse("member_list", kwargs={"org_id": world.organisation.pk}))
+    url = reverse(
+        "member_erase", kwargs={"org_id": world.organisation.pk, "pk": world.co_trainer.pk}
+    )
+    assert url in people.content.decode()
+
+    refused = client.post(url, {"keep_words": "remove"})
+    assert refused.status_code == 400
+    assert field_errors(refused.content.decode())["confirm"]
+
+    response = client.post(url, {"keep_words": "remove", "confirm": "on"}, follow=True)
+
+    assert "a former family carer" in response.content.decode()
+    world.co_trainer.user.refresh_from_db()
+    assert world.co_trainer.user.full_name == "a former family carer"
+    world.section.refresh_from_db()
+    assert "Quentin-the-carer" not in world.section.body
+
+
+def test_a_lead_sets_how_long_details_are_kept_and_a_wrong_number_is_refused_beside_it(
+    client_for, two_people
+):
+    world = two_people
+    client = client_for(world.lead)
+    url = reverse("retention", kwargs={"org_id": world.organisation.pk})
+    assert client.get(url).status_code == 200
+
+    refused = client.post(url, {"attendee_retention_days": "0", "answer_retention_days": "30"})
+    assert refused.status_code == 400
+    assert field_errors(refused.content.decode())["attendee_retention_days"]
+
+    client.post(url, {"attendee_retention_days": "90", "answer_retention_days": ""})
+
+    world.organisation.refresh_from_db()
+    assert world.organisation.attendee_retention_days == 90
+    assert world.organisation.answer_retention_days is None
+    assert world.organisation.closed_account_retention_days is None
+    assert ContributionEntry.objects.filter(action=Action.ORGANISATION_RETENTION).count() == 1
+    assert client_for(world.co_trainer).get(url).status_code == 403

@@ -11,7 +11,7 @@ from workshops.enums import (
 )
 from workshops.models import Invitation, Membership, Organisation
 
-from .base import CrispyForm
+from .base import CrispyForm, CrispyModelForm
 
 
 def _job_title_field():
@@ -133,3 +133,33 @@ class EraseForm(CrispyForm):
     confirm = forms.BooleanField(
         label=_("I understand that my account will be closed and this cannot be undone"),
     )
+
+
+class MemberEraseForm(CrispyForm):
+    """A lead erases a person at their request: the person's own choice about their words."""
+
+    keep_words = forms.TypedChoiceField(
+        label=_("What they asked for the words they wrote in sections still being worked on"),
+        choices=[
+            (
+                "keep",
+                _("Keep them, credited to “a former family carer” or “a former professional”"),
+            ),
+            ("remove", _("Take them out")),
+        ],
+        coerce=lambda value: value == "keep",
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("They asked for this, and I understand it cannot be undone"),
+    )
+
+
+class RetentionForm(CrispyModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "attendee_retention_days",
+            "answer_retention_days",
+            "closed_account_retention_days",
+        ]

@@ -41,6 +41,35 @@ class Organisation(models.Model):
             "password. A lead who has not set it up is asked to, next time they use coprod."
         ),
     )
+    # How long details are kept (services/retention.py, nightly). Empty: until deleted by hand.
+    attendee_retention_days = models.PositiveIntegerField(
+        _("days to keep attendees' details after their delivery's last session"),
+        null=True,
+        blank=True,
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(36500)],
+        help_text=_("Names, contact details and who came. Leave empty to keep them."),
+    )
+    answer_retention_days = models.PositiveIntegerField(
+        _("days to keep evaluation answers"),
+        null=True,
+        blank=True,
+        default=1095,
+        validators=[MinValueValidator(1), MaxValueValidator(36500)],
+        help_text=_("Counted from the day each answer was given. Leave empty to keep them."),
+    )
+    closed_account_retention_days = models.PositiveIntegerField(
+        _("days to keep a closed account's name and contact"),
+        null=True,
+        blank=True,
+        default=2190,
+        validators=[MinValueValidator(1), MaxValueValidator(36500)],
+        help_text=_(
+            "Counted from when the person left the last organisation they belonged to; then "
+            "they read “a former family carer” or “a former professional”, as after erasure. "
+            "Six years (2190 days) keeps payment records whole for tax. Leave empty to keep them."
+        ),
+    )
     # Head of the contribution log's hash chain; its row is locked to serialise appends.
     log_head_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,7 @@
 """People's data rights: a copy of everything held about them, and erasure."""
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -43,29 +44,75 @@ def _erased_name(perspective: str) -> str:
     return _("a former professional")
 
 
+ERASED_DOMAIN = "erased.invalid"
+
+
+def _memberships_of(user: User) -> list[Membership]:
+    return list(Membership.objects.filter(user=user).select_related("organisation"))
+
+
 @transaction.atomic
 def person_erase(*, user: User, keep_words: bool) -> User:
-    """Erase a person at their own request. Their name and contact become "a former family
-    carer" or "a former professional" everywhere coprod shows or prints them from now on, their
-    account is closed, and their words in current sections are kept or taken out as they choose.
+    """Erase a person at their own request (see ``_erase`` for what changes and what stays).
+    Logged in each of their organisations."""
+    memberships = _memberships_of(user)
+    for membership in memberships:
+        contribution_record(actor=membership, action=Action.MEMBER_ERASE, target=membership)
+    return _erase(user, memberships, keep_words=keep_words)
+
+
+@transaction.atomic
+def member_erase(*, member: Membership, keep_words: bool, actor: Membership) -> User:
+    """A lead erases a person at the person's request, made by letter, phone or in person (see
+    ``_erase``). Only for someone who belongs to no other organisation now, as the account is
+    theirs everywhere: otherwise they erase it themselves. Logged, with the lead as actor."""
+    require(actor, MANAGE_MEMBERS, member)
+    if member.pk == actor.pk:
+        raise ValidationError(_("To erase your own account, use “Erase my account” instead."))
+    memberships = _memberships_of(member.user)
+    if any(
+        m.organisation_id != member.organisation_id and m.removed_at is None for m in memberships
+    ):
+        raise ValidationError(
+            _(
+                "%(name)s also belongs to another organisation in coprod, so only they can "
+                "erase their account, from “Erase my account” on their account page."
+            )
+            % {"name": member.user.full_name}
+        )
+    contribution_record(actor=actor, action=Action.MEMBER_ERASE, target=member)
+    return _erase(member.user, memberships, keep_words=keep_words)
+
+
+@transaction.atomic
+def closed_account_clear(*, user: User) -> User:
+    """Clear a closed account's name and contact once its retention period is over, as an
+    erasure that keeps the person's words. Logged in each organisation they belonged to."""
+    memberships = _memberships_of(user)
+    for membership in memberships:
+        contribution_record(actor=membership, action=Action.CLOSED_ACCOUNT_CLEAR, target=membership)
+    return _erase(user, memberships, keep_words=True)
+
+
+def _erase(user: User, memberships: list[Membership], *, keep_words: bool) -> User:
+    """Their name and contact become "a former family carer" or "a former professional"
+    everywhere coprod shows or prints them from now on, their account is closed, and their
+    words in current sections are kept or taken out.
 
     What stays: versions frozen for review and packs already made keep the text they were
     signed on (their credits read the new name); the contribution log keeps its chain, as it
-    holds ids only, and records the erasure; backups keep the old details until they age out.
+    holds ids only; backups keep the old details until they age out.
     """
-    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
     perspective = memberships[0].perspective if memberships else Perspective.PROFESSIONAL
-    for membership in memberships:
-        contribution_record(actor=membership, action=Action.MEMBER_ERASE, target=membership)
     if not keep_words:
         _remove_words(memberships)
-    old_email = user.email
+    old_email, erased_email = user.email, f"erased-{user.pk}@{ERASED_DOMAIN}"
     Invitation.objects.filter(email__iexact=old_email).update(
-        email=f"erased-{user.pk}@erased.invalid", full_name="", job_title=""
+        email=erased_email, full_name="", job_title=""
     )
     name = str(_erased_name(perspective))
     user.full_name = user.first_name = name
-    user.email = f"erased-{user.pk}@erased.invalid"
+    user.email = erased_email
     user.is_active = False
     user.email_notifications = False
     user.set_unusable_password()

@@ -5,8 +5,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from workshops.enums import OrganisationKind, Perspective, Role
-from workshops.models import Invitation, Organisation, User
+from workshops.enums import Action, OrganisationKind, Perspective, Role
+from workshops.models import Invitation, Membership, Organisation, User
+from workshops.rules import MANAGE_MEMBERS
+
+from .contributions import contribution_record
+from .permissions import require
 
 
 @transaction.atomic
@@ -82,3 +86,31 @@ def _check_lead(*, email: str, perspective: str) -> None:
         raise ValidationError(
             {"lead_perspective": _("Choose family carer or professional for the lead.")}
         )
+
+
+@transaction.atomic
+def organisation_retention_set(
+    *,
+    organisation: Organisation,
+    attendee_retention_days: int | None,
+    answer_retention_days: int | None,
+    closed_account_retention_days: int | None,
+    actor: Membership,
+) -> Organisation:
+    """A lead sets how long the organisation keeps attendees' details, evaluation answers and
+    closed accounts (None: until deleted by hand). The nightly ``retention_apply`` follows them
+    from its next run. Logged."""
+    require(actor, MANAGE_MEMBERS, organisation)
+    organisation.attendee_retention_days = attendee_retention_days
+    organisation.answer_retention_days = answer_retention_days
+    organisation.closed_account_retention_days = closed_account_retention_days
+    # Only these fields: the log's head hash is moved by contribution_record.
+    organisation.save(
+        update_fields=[
+            "attendee_retention_days",
+            "answer_retention_days",
+            "closed_account_retention_days",
+        ]
+    )
+    contribution_record(actor=actor, action=Action.ORGANISATION_RETENTION, target=organisation)
+    return organisation

@@ -1,48 +1,90 @@
-"""Retention: deleting people's details once the organisation no longer needs them."""
+"""Retention: deleting or clearing people's details once the organisation no longer needs them,
+by each organisation's own periods (Organisation.*_retention_days)."""
 
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from workshops.models import Attendee, EvaluationResponse
+from workshops.models import Attendee, EvaluationResponse, Membership, Organisation, User
+
+from .data_rights import ERASED_DOMAIN, closed_account_clear
 
 logger = logging.getLogger(__name__)
 
 
-def _days(setting: str) -> int | None:
-    value = str(setting).strip()
-    return int(value) if value else None
-
-
 @transaction.atomic
 def retention_apply(*, now: datetime | None = None) -> dict:
-    """Delete attendees whose delivery's last session started more than
-    ATTENDEE_RETENTION_DAYS ago (their register marks go with them), and evaluation answers
-    given more than ANSWER_RETENTION_DAYS ago. Safe to run again. Written to the app's log
-    with the counts: the contribution log records members' work, and this is no member's.
-    Results already exported (CSV) are outside coprod's reach."""
+    """In each organisation: delete attendees whose delivery's last session started more than
+    its attendee period ago (their register marks go with them) and evaluation answers older
+    than its answer period; then clear closed accounts whose period is over.
+
+    An empty period keeps everything. Safe to run again. The counts go to the app's log; the
+    contribution log records each account cleared (it records members, and attendees are not).
+    Results already exported (CSV) are outside coprod's reach.
+    """
     now = now or timezone.now()
-    deleted = {"attendees": 0, "answers": 0}
-    attendee_days = _days(settings.ATTENDEE_RETENTION_DAYS)
-    if attendee_days is not None:
-        expired = (
-            Attendee.objects.annotate(last_session=Max("delivery__sessions__starts_at"))
-            .filter(last_session__lt=now - timedelta(days=attendee_days))
-            .values_list("pk", flat=True)
-        )
-        _, by_model = Attendee.objects.filter(pk__in=list(expired)).delete()
-        deleted["attendees"] = by_model.get(Attendee._meta.label, 0)
-    answer_days = _days(settings.ANSWER_RETENTION_DAYS)
-    if answer_days is not None:
-        _, by_model = EvaluationResponse.objects.filter(
-            created_at__lt=now - timedelta(days=answer_days)
-        ).delete()
-        deleted["answers"] = by_model.get(EvaluationResponse._meta.label, 0)
+    done = {"attendees": 0, "answers": 0, "accounts": 0}
+    for organisation in Organisation.objects.all():
+        done["attendees"] += _attendees_delete(organisation, now)
+        done["answers"] += _answers_delete(organisation, now)
+    for user in _closed_accounts_due(now):
+        closed_account_clear(user=user)
+        done["accounts"] += 1
     logger.info(
-        "Retention: deleted %(attendees)s attendee(s) and %(answers)s answer set(s).", deleted
+        "Retention: deleted %(attendees)s attendee(s) and %(answers)s answer set(s); cleared "
+        "%(accounts)s closed account(s).",
+        done,
     )
-    return deleted
+    return done
+
+
+def _attendees_delete(organisation: Organisation, now: datetime) -> int:
+    if organisation.attendee_retention_days is None:
+        return 0
+    expired = (
+        Attendee.objects.filter(delivery__workshop__organisation=organisation)
+        .annotate(last_session=Max("delivery__sessions__starts_at"))
+        .filter(last_session__lt=now - timedelta(days=organisation.attendee_retention_days))
+        .values_list("pk", flat=True)
+    )
+    _, by_model = Attendee.objects.filter(pk__in=list(expired)).delete()
+    return by_model.get(Attendee._meta.label, 0)
+
+
+def _answers_delete(organisation: Organisation, now: datetime) -> int:
+    if organisation.answer_retention_days is None:
+        return 0
+    _, by_model = EvaluationResponse.objects.filter(
+        delivery__workshop__organisation=organisation,
+        created_at__lt=now - timedelta(days=organisation.answer_retention_days),
+    ).delete()
+    return by_model.get(EvaluationResponse._meta.label, 0)
+
+
+def _closed_accounts_due(now: datetime) -> list[User]:
+    """Accounts that belong to no organisation now, are not erased yet, and left their last
+    organisation longer ago than the longest period among the organisations they were in (any
+    of them keeping closed accounts keeps the account)."""
+    closed = (
+        User.objects.exclude(email__iendswith=f"@{ERASED_DOMAIN}")
+        .annotate(
+            current=Count("memberships", filter=Q(memberships__removed_at__isnull=True)),
+            left_at=Max("memberships__removed_at"),
+        )
+        .filter(current=0, left_at__isnull=False)
+    )
+    closed = list(closed)
+    periods: dict[int, list] = {}
+    for user_id, days in Membership.objects.filter(user__in=closed).values_list(
+        "user_id", "organisation__closed_account_retention_days"
+    ):
+        periods.setdefault(user_id, []).append(days)
+    due = []
+    for user in closed:
+        days = periods[user.pk]
+        if None not in days and user.left_at < now - timedelta(days=max(days)):
+            due.append(user)
+    return due

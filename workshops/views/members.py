@@ -16,7 +16,9 @@ from workshops.forms.members import (
     AcceptInvitationForm,
     CreditPreferenceForm,
     InvitationForm,
+    MemberEraseForm,
     MembershipForm,
+    RetentionForm,
 )
 from workshops.rules import MANAGE_MEMBERS, VIEW
 from workshops.selectors.members import (
@@ -28,6 +30,7 @@ from workshops.selectors.members import (
 )
 from workshops.services import data_rights as data_rights_services
 from workshops.services import members as member_services
+from workshops.services import organisations as organisation_services
 from workshops.throttle import address_key, throttle_allows, too_many_tries
 
 from .base import (
@@ -163,6 +166,47 @@ class MemberRemoveView(MemberScopedMixin, OrganisationScopedView, ScopedConfirmV
         # Refused (the last lead): say why on the people page.
         messages.error(self.request, " ".join(form.non_field_errors()))
         return redirect(self.get_success_url())
+
+
+class MemberEraseView(MemberScopedMixin, MembersFormView):
+    """A lead erases a person who asked for it by letter, phone or in person."""
+
+    form_class = MemberEraseForm
+    template_name = "workshops/member_erase.html"
+
+    def get_title(self):
+        return _("Erase %(name)s at their request") % {"name": self.member.user.full_name}
+
+    def save(self, form):
+        return data_rights_services.member_erase(
+            member=self.member, keep_words=form.cleaned_data["keep_words"], actor=self.membership
+        )
+
+    def get_success_message(self):
+        return _("Done. Their name and contact now read “%(name)s”.") % {
+            "name": self.result.full_name
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+
+class RetentionView(MembersFormView):
+    """A lead sets how long the organisation keeps people's details."""
+
+    form_class = RetentionForm
+    template_name = "workshops/retention.html"
+    title = gettext_lazy("How long we keep details")
+    submit_label = gettext_lazy("Save the periods")
+    success_message = gettext_lazy("Saved. The nightly clear-out follows these from tonight.")
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in RetentionForm.Meta.fields}
+
+    def save(self, form):
+        return organisation_services.organisation_retention_set(
+            organisation=self.object, actor=self.membership, **form.cleaned_data
+        )
 
 
 class CreditPreferenceView(MembersFormView):
