@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MembershipFactory
-from tests.helpers import agree_module, download, field_errors
+from tests.helpers import agree_module, download, edit_section, field_errors
 from workshops.enums import Role
-from workshops.models import Pack, StoryConsent
+from workshops.models import Pack, ReviewRound, StoryConsent
 from workshops.services import reviews as review_services
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,25 @@ def test_someone_else_without_editing_rights_cannot_withdraw(client_for, world):
     assert client_for(observer).post(url, {"keep_text": "erase"}).status_code == 403
     world.story.refresh_from_db()
     assert world.story.body
+
+
+def test_words_erased_at_withdrawal_are_not_shown_on_the_review_page_that_froze_them(
+    client_for, world
+):
+    words = "Pumpernickel the teddy came too."
+    edit_section(world.story, words, actor=world.co_trainer)
+    review_services.review_round_withdraw(round=world.review_round, actor=world.lead)
+    agree_module(world.module, reviewers=[world.lead, world.co_trainer], actor=world.lead)
+    frozen = ReviewRound.objects.filter(module=world.module).order_by("-number").first()
+    client = client_for(world.lead)
+    round_url = frozen.get_absolute_url()
+    assert "Pumpernickel" in client.get(round_url).content.decode()
+
+    client_for(world.co_trainer).post(
+        reverse("story_consent_withdraw", kwargs={"pk": world.story.pk}), {"keep_text": "erase"}
+    )
+
+    page = client.get(round_url).content.decode()
+    assert "Pumpernickel" not in page
+    assert "asked for its words to be erased" in page
+    assert frozen.version.section_snapshot(world.story.pk)["body"] == words  # still signed

@@ -58,6 +58,10 @@ class StoryConsent(models.Model):
     withdrawn_by = models.ForeignKey(
         "workshops.Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When the story was withdrawn and its words erased at the person's wish: versions frozen
+    # before then keep the words they were signed on (their hash depends on them), but no page
+    # shows them any more. Kept if consent is given again, for the new words only.
+    text_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     scope_parents = ("section",)
 

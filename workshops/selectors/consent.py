@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from workshops.consent import FACILITATORS, consent_allows, names_found, readers_of
 from workshops.enums import SectionKind
-from workshops.models import Pack, Section, StoryConsent
+from workshops.models import ModuleVersion, Pack, Section, StoryConsent
 
 from .members import organisation_members
 
@@ -64,3 +64,32 @@ def pack_refused_stories(*, pack: Pack) -> list[str]:
     readers, today = readers_of(pack.kind), timezone.localdate()
     titles = Section.all_objects.filter(pk__in=printed).values_list("pk", "title")
     return [title for pk, title in titles if not consent_allows(consents.get(pk), readers, today)]
+
+
+def erased_story_text_hidden(versions: list[ModuleVersion]) -> dict[int, set[int]]:
+    """For each frozen version (by pk), the ids of the stories in it whose words were erased
+    at the teller's wish after it was frozen: the version keeps them, as its hash depends on
+    them, but pages show them no more. One query."""
+    story_ids = {
+        s["id"]
+        for v in versions
+        for s in v.sections
+        if s["kind"] == SectionKind.LIVED_EXPERIENCE_STORY
+    }
+    if not story_ids:
+        return {v.pk: set() for v in versions}
+    erased = dict(
+        StoryConsent.objects.filter(
+            section_id__in=story_ids, text_erased_at__isnull=False
+        ).values_list("section_id", "text_erased_at")
+    )
+    return {v.pk: {sid for sid, at in erased.items() if v.frozen_at < at} for v in versions}
+
+
+def readable_sections(version: ModuleVersion, hidden: set[int]) -> list[dict]:
+    """The version's sections as pages may show them: a story erased at its teller's wish
+    with its words left out and ``words_erased`` set."""
+    return [
+        {**s, "body": "", "body_html": "", "words_erased": True} if s["id"] in hidden else s
+        for s in version.sections
+    ]

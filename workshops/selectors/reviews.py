@@ -27,6 +27,7 @@ from workshops.scope import organisation_of
 from workshops.signoff import Shortfall, SignOffState, sign_off_shortfall, sign_off_state
 
 from .base import get_or_404, workshops_visible
+from .consent import erased_story_text_hidden, readable_sections
 from .diffs import word_diff_html
 from .evaluation import open_feedback_actions
 
@@ -102,12 +103,19 @@ def previous_version_for_round(*, round: ReviewRound) -> ModuleVersion | None:
     )
 
 
-def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
+def version_comparison(
+    *, old: ModuleVersion, new: ModuleVersion, hidden: dict[int, set[int]] | None = None
+) -> list[dict]:
     """Per section of either frozen version: its id, heading, whether it was added, changed or
-    removed, and the word diff from old to new."""
+    removed, and the word diff from old to new. A story erased at its teller's wish shows no
+    words (``hidden``, from erased_story_text_hidden, when the caller has it already)."""
+    if hidden is None:
+        hidden = erased_story_text_hidden([old, new])
+    old_sections = readable_sections(old, hidden[old.pk])
+    before_of = {section["id"]: section for section in old_sections}
     rows = []
-    for section in new.sections:
-        before = old.section_snapshot(section["id"])
+    for section in readable_sections(new, hidden[new.pk]):
+        before = before_of.get(section["id"])
         rows.append(
             {
                 "id": section["id"],
@@ -120,7 +128,7 @@ def version_comparison(*, old: ModuleVersion, new: ModuleVersion) -> list[dict]:
             }
         )
     new_ids = {section["id"] for section in new.sections}
-    for section in old.sections:
+    for section in old_sections:
         if section["id"] not in new_ids:
             rows.append(
                 {
@@ -170,9 +178,12 @@ def _sections_under_review(
 ) -> list[dict]:
     """The frozen sections, each with its word diff from ``previous``, whether it is new since
     then, and its comment threads."""
+    hidden = erased_story_text_hidden([v for v in (version, previous) if v is not None])
     changes = {}
     if previous is not None:
-        changes = {row["id"]: row for row in version_comparison(old=previous, new=version)}
+        changes = {
+            row["id"]: row for row in version_comparison(old=previous, new=version, hidden=hidden)
+        }
     return [
         {
             **section,
@@ -181,7 +192,7 @@ def _sections_under_review(
             "facilitator_only": section["audience"] == SectionAudience.FACILITATORS,
             "threads": [t for t in threads if t.section_id == section["id"]],
         }
-        for section in version.sections
+        for section in readable_sections(version, hidden[version.pk])
     ]
 
 

@@ -94,7 +94,9 @@ def consent_withdraw(*, consent: StoryConsent, keep_text: bool, actor: Membershi
         return consent
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    if not keep_text:
+        consent.text_erased_at = consent.withdrawn_at
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "text_erased_at"])
     if not keep_text:
         _erase_story_text(consent.section, actor=actor)
     contribution_record(actor=actor, action=Action.CONSENT_WITHDRAW, target=consent.section)
@@ -105,7 +107,8 @@ def consent_withdraw(*, consent: StoryConsent, keep_text: bool, actor: Membershi
 def _erase_story_text(section: Section, *, actor: Membership) -> None:
     """Erase a story's words from the section, every earlier version of it and its live room,
     leaving a new, empty version in the history. Versions frozen for review keep the text they
-    were signed on (they are the signed record), but no pack may print it any more."""
+    were signed on (they are the signed record), but no page shows it and no pack prints it
+    any more."""
     SectionRevision.objects.filter(section=section).update(body="", attribution=[])
     LiveUpdate.objects.filter(section=section).delete()
     LiveDocument.objects.filter(section=section).delete()
