@@ -3,6 +3,7 @@
 import pytest
 
 from tests.helpers import agree_module, edit_section
+from workshops.selectors.deliveries import co_production_record
 from workshops.selectors.evaluation import co_evaluation_record
 from workshops.services import evaluation as evaluation_services
 
@@ -55,3 +56,18 @@ def test_results_count_as_reviewed_together_when_both_perspectives_acted_on_them
 
     record = co_evaluation_record(organisation=world.organisation)
     assert (record["deliveries_answered"], record["deliveries_reviewed_together"]) == (1, 1)
+
+
+def test_the_organisations_record_reads_its_members_once(make_world, django_assert_num_queries):
+    world = make_world(complete=True)
+    evaluation_services.answers_submit(
+        delivery=world.delivery,
+        version=world.evaluation.agreed_version,
+        stage="before",
+        code="q1",
+        answers={},
+    )
+    # Sections, members, sessions held and their teams; evaluations, deliveries answered and
+    # their actions (none agreed at a meeting here, so no meetings are read).
+    with django_assert_num_queries(7):
+        co_production_record(organisation=world.organisation)

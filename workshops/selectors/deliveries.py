@@ -130,7 +130,9 @@ def co_production_record(*, organisation: Organisation) -> dict:
         "co_design": balance,
         "sessions_held": len(held),
         "sessions_co_delivered": co_delivered,
-        "co_evaluation": co_evaluation_record(organisation=organisation),
+        "co_evaluation": co_evaluation_record(
+            organisation=organisation, perspective_of=perspective_of
+        ),
     }
 
 

@@ -178,20 +178,24 @@ def paper_form_page(*, delivery: Delivery) -> dict:
     }
 
 
-def co_evaluation_record(*, organisation: Organisation) -> dict:
+def co_evaluation_record(
+    *, organisation: Organisation, perspective_of: dict[int, str] | None = None
+) -> dict:
     """Co-evaluation from the organisation's records, in three queries: its workshops'
     evaluations (how many are agreed, and how many of those both perspectives wrote at least
     the balance threshold of), and its deliveries with answers (how many had their results
     turned into actions by family carers and professionals together, counting who wrote each
-    action and who came to the meeting where it was agreed)."""
+    action and who came to the meeting where it was agreed). ``perspective_of`` (membership id
+    to perspective) saves a query when the caller has it already."""
     evaluations = list(
         Module.objects.filter(
             workshop__organisation=organisation, is_evaluation=True, agreed_version__isnull=False
         ).select_related("agreed_version")
     )
-    perspective_of = {
-        pk: m.perspective for pk, m in memberships_by_id(organisation=organisation).items()
-    }
+    if perspective_of is None:
+        perspective_of = {
+            pk: m.perspective for pk, m in memberships_by_id(organisation=organisation).items()
+        }
     threshold = organisation.balance_threshold_percent
     co_written = 0
     for evaluation in evaluations:
