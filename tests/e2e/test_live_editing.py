@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import consent_for
 from workshops.attribution import attributed_words
-from workshops.enums import Action, Role
-from workshops.models import ContributionEntry, Membership, Section, SectionRevision
+from workshops.enums import Action, Role, SectionKind
+from workshops.models import ContributionEntry, Membership, Section, SectionRevision, StoryConsent
 
 from .pages import (
     WAIT_SECONDS,
@@ -304,6 +305,39 @@ def test_live_editing_status_says_saved_after_the_idle_write_back(
     assert version > version_before
     revision = SectionRevision.objects.get(section=live_room.section, version=version)
     assert revision.body == f"{BODY} {words}"
+    asgi_server.wait_for_rooms_closed()
+
+
+def test_live_editing_a_name_the_storys_consent_keeps_out_is_warned_about_beside_the_editor(
+    live_room, run_in_browser, asgi_server
+):
+    """Typed live, the name is saved (nothing typed is lost) and the room is told beside the
+    editor, in words a screen reader reads out."""
+    section = live_room.section
+    Section.objects.filter(pk=section.pk).update(kind=SectionKind.LIVED_EXPERIENCE_STORY)
+    section.refresh_from_db()
+    consent_for(section, teller=live_room.carer, actor=live_room.lead)
+    StoryConsent.objects.filter(section=section).update(names_to_keep_out="Jamie")
+
+    async def scenario(browser):
+        context, page = await sign_in(browser, asgi_server.url, live_room.carer.user.email)
+        try:
+            await open_live(page, live_room.path)
+            warning = page.locator("#live-names-kept-out")
+            hidden_before = await warning.is_hidden()
+            await type_at_line_end(page, 5, " Jamie smiled.")
+            await warning.wait_for(state="visible", timeout=SAVED_WAIT_MS)
+            return hidden_before, await warning.inner_text(), await warning.get_attribute("role")
+        finally:
+            await close_all(context)
+
+    hidden_before, text, role = run_in_browser(scenario)
+
+    assert hidden_before
+    assert "This story names “Jamie”, which its consent asks to keep out." in text
+    assert role == "status"
+    section.refresh_from_db()
+    assert section.body.endswith("Jamie smiled.")
     asgi_server.wait_for_rooms_closed()
 
 
