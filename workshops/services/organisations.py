@@ -1,4 +1,5 @@
-"""Making an organisation: the site operator's write, from the command line or the operator page."""
+"""Making an organisation (the site operator's write, from the command line or the operator
+page), and how long it keeps people's details (its lead's)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
