@@ -7,6 +7,7 @@ configuration and fails when a URL has no entry, so a new URL cannot skip these 
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -28,6 +29,7 @@ from workshops.models import (
     PayRate,
     TimeEntry,
 )
+from workshops.services import pay as pay_services
 
 # Not the app's own pages: Django's admin site and Django's sign-in / password views.
 SKIPPED_NAMESPACES = {"admin"}
@@ -59,14 +61,30 @@ def _with_ready_pack(world):
     return world
 
 
+def _with_pay(world):
+    """The co-trainer's expense in an open month, and an earlier month closed for payments."""
+    world.expense = pay_services.expense_add(
+        membership=world.co_trainer,
+        date=date(2025, 5, 1),
+        kind="parking",
+        amount_pence=450,
+        receipt_note="receipt kept by me",
+        actor=world.co_trainer,
+    )
+    world.month_close = pay_services.pay_month_close(
+        organisation=world.organisation, month=date(2025, 4, 1), actor=world.lead
+    )
+    return world
+
+
 @pytest.fixture
 def world(make_world, packs_root):
-    return _with_ready_pack(make_world(complete=True))
+    return _with_pay(_with_ready_pack(make_world(complete=True)))
 
 
 @pytest.fixture
 def other_world(make_world, packs_root):
-    return _with_ready_pack(make_world(complete=True))
+    return _with_pay(_with_ready_pack(make_world(complete=True)))
 
 
 def _no_kwargs(world):
@@ -283,6 +301,16 @@ ROUTES = {
     "member_remove": Route(
         lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}, methods=("GET", "POST")
     ),
+    "member_erase": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"keep_words": "keep", "confirm": "on"},
+    ),
+    "retention": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"attendee_retention_days": "30"},
+    ),
     # A lead's copy of a member's data: 404 for anyone outside (the same as the member pages).
     "member_data": Route(lambda w: {"org_id": w.organisation.pk, "pk": w.co_trainer.pk}),
     "my_data": Route(_no_kwargs, denied=None, check=_own_data_only),
@@ -413,10 +441,26 @@ ROUTES = {
             "receipt_note": "receipt kept by me",
         },
     ),
+    "pay_expense_edit": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.expense.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {
+            "date": "2025-05-02",
+            "kind": "travel",
+            "amount": "99.00",
+            "receipt_note": "changed from outside",
+        },
+    ),
+    "pay_expense_remove": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.expense.pk}, methods=("GET", "POST")
+    ),
     "pay_months": Route(
         lambda w: {"org_id": w.organisation.pk},
         methods=("GET", "POST"),
         post_data=lambda w: {"month": "2025-05"},
+    ),
+    "pay_month_reopen": Route(
+        lambda w: {"org_id": w.organisation.pk, "pk": w.month_close.pk}, methods=("GET", "POST")
     ),
     "pay_funding": Route(
         lambda w: {"org_id": w.organisation.pk},
@@ -661,7 +705,11 @@ def _snapshot(world):
         "pay": (
             PayRate.objects.filter(organisation=world.organisation).count(),
             PayMonthClose.objects.filter(organisation=world.organisation).count(),
-            Expense.objects.filter(membership__organisation=world.organisation).count(),
+            list(
+                Expense.objects.filter(membership__organisation=world.organisation)
+                .order_by("pk")
+                .values_list("date", "kind", "amount_pence", "receipt_note")
+            ),
             list(
                 FundingPot.objects.filter(organisation=world.organisation).values_list(
                     "year", "name", "amount_pence"

@@ -10,12 +10,16 @@ from textwrap import dedent
 
 from workshops.enums import (
     CreditPreference,
+    ExpenseKind,
     OrganisationKind,
+    Payment,
     Perspective,
+    RateUnit,
     Role,
     SectionAudience,
     SectionKind,
     SourceTag,
+    TimeActivity,
 )
 
 DEMO_PASSWORD = "coprod-demo-2026"
@@ -1215,3 +1219,41 @@ HILLSIDE_WORKSHOP = {
 }
 
 WORKSHOPS = (STARTER_WORKSHOP, HILLSIDE_WORKSHOP)
+
+# Fair pay at Riverside: the rate card from the start of the financial year, Sam's time this
+# month (one session's pay donated, one's taken), a mileage claim and the year's funding pot.
+# Amounts in pence; "day" 0 is the first of this month, "today" is the day the seed runs.
+FAIR_PAY = {
+    "organisation": RIVERSIDE,
+    "lead": HELEN,
+    "rates": (
+        {"activity": "", "unit": RateUnit.HOUR, "amount_pence": 2500},
+        {"activity": TimeActivity.DELIVERY, "unit": RateUnit.HALF_DAY, "amount_pence": 9000},
+    ),
+    "time": (
+        {
+            "by": SAM,
+            "day": "first",
+            "minutes": 120,
+            "activity": TimeActivity.PREPARATION,
+            "choice": Payment.DONATED,
+        },
+        {
+            "by": SAM,
+            "day": "today",
+            "minutes": 180,
+            "activity": TimeActivity.DELIVERY,
+            "choice": Payment.PAID,
+        },
+    ),
+    "expenses": (
+        {
+            "by": SAM,
+            "day": "today",
+            "kind": ExpenseKind.MILEAGE,
+            "miles": "14.0",
+            "receipt_note": "No receipt for mileage: home to Riverside Centre and back.",
+        },
+    ),
+    "pot": {"name": "Involvement payments fund", "amount_pence": 500000},
+}

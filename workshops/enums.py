@@ -75,6 +75,7 @@ class Action(models.TextChoices):
     MEMBER_REMOVE = "member.remove", _("Person removed")
     MEMBER_UNLOCK = "member.unlock", _("Person let in again after too many wrong passwords")
     ORGANISATION_RULES = "organisation.rules", _("Organisation's sign-in rule changed")
+    ORGANISATION_RETENTION = "organisation.retention", _("How long details are kept changed")
     REVIEW_OPEN = "review.open", _("Review round opened")
     REVIEW_WITHDRAW = "review.withdraw", _("Review round withdrawn")
     REVIEW_CLOSE = "review.close", _("Review round closed with changes requested")
@@ -108,10 +109,17 @@ class Action(models.TextChoices):
     CONSENT_WITHDRAW = "consent.withdraw", _("Consent for a story withdrawn")
     DATA_EXPORT = "member.data_export", _("A person's data exported for them by a lead")
     MEMBER_ERASE = "member.erase", _("A person erased, at their request")
+    CLOSED_ACCOUNT_CLEAR = (
+        "member.closed_clear",
+        _("A closed account's name and contact cleared when its time was up"),
+    )
     PAY_RATE_ADD = "pay.rate_add", _("Rate card row added")
     PAYMENT_CHOICE = "pay.choice", _("Payment choice changed")
     PAY_MONTH_CLOSE = "pay.month_close", _("Month closed for payments")
     EXPENSE_ADD = "pay.expense_add", _("Expense claimed")
+    EXPENSE_EDIT = "pay.expense_edit", _("Expense changed")
+    EXPENSE_REMOVE = "pay.expense_remove", _("Expense removed")
+    PAY_MONTH_REOPEN = "pay.month_reopen", _("Month reopened for payments")
     FUNDING_POT_SET = "pay.funding_pot", _("Funding pot set")
 
 

@@ -92,6 +92,12 @@ urlpatterns = [
         name="member_data",
     ),
     path(
+        "o/<int:org_id>/members/<int:pk>/erase/",
+        members.MemberEraseView.as_view(),
+        name="member_erase",
+    ),
+    path("o/<int:org_id>/retention/", members.RetentionView.as_view(), name="retention"),
+    path(
         "o/<int:org_id>/members/<int:pk>/remove/",
         members.MemberRemoveView.as_view(),
         name="member_remove",
@@ -124,7 +130,22 @@ urlpatterns = [
     path("o/<int:org_id>/pay/rates/", pay.RateCardView.as_view(), name="pay_rates"),
     path("o/<int:org_id>/pay/choices/", pay.PaymentChoicesView.as_view(), name="pay_choices"),
     path("o/<int:org_id>/pay/expenses/", pay.ExpensesView.as_view(), name="pay_expenses"),
+    path(
+        "o/<int:org_id>/pay/expenses/<int:pk>/edit/",
+        pay.ExpenseEditView.as_view(),
+        name="pay_expense_edit",
+    ),
+    path(
+        "o/<int:org_id>/pay/expenses/<int:pk>/remove/",
+        pay.ExpenseRemoveView.as_view(),
+        name="pay_expense_remove",
+    ),
     path("o/<int:org_id>/pay/months/", pay.PayMonthsView.as_view(), name="pay_months"),
+    path(
+        "o/<int:org_id>/pay/months/<int:pk>/reopen/",
+        pay.PayMonthReopenView.as_view(),
+        name="pay_month_reopen",
+    ),
     path("o/<int:org_id>/pay/funding/", pay.FundingPotView.as_view(), name="pay_funding"),
     path(
         "o/<int:org_id>/pay/statement.csv",

@@ -1,19 +1,34 @@
+import csv
+import io
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.helpers import sign_in
-from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, HILLSIDE, PEOPLE, RIVERSIDE, SAM
+from workshops.demo_content import (
+    DEMO_PASSWORD,
+    DEMO_URL,
+    HELEN,
+    HILLSIDE,
+    PEOPLE,
+    RIVERSIDE,
+    SAM,
+)
 from workshops.enums import Perspective, Role
+from workshops.financial_year import financial_year_bounds, financial_year_of
 from workshops.models import (
     ContributionEntry,
+    Expense,
+    FundingPot,
     Membership,
     Module,
     Organisation,
     Section,
     SectionRevision,
+    TimeEntry,
     User,
     Workshop,
 )
@@ -231,3 +246,32 @@ def test_seed_demo_has_an_agreed_evaluation_made_up_answers_results_and_an_actio
         Perspective.PROFESSIONAL,
     }
     assert not any(a.is_done for a in actions)
+
+
+@pytest.mark.django_db
+def test_seed_demo_has_a_rate_card_priced_time_a_donation_an_expense_and_a_pot(client):
+    seed()
+    organisation = Organisation.objects.get(name=RIVERSIDE)
+    today = timezone.localdate()
+    start, _end = financial_year_bounds(financial_year_of(today))
+
+    assert sorted(organisation.pay_rates.values_list("unit", "starts_on")) == [
+        ("half_day", start),
+        ("hour", start),
+    ]
+    sams = TimeEntry.objects.filter(membership__user__email=SAM)
+    assert sorted(sams.values_list("payment", flat=True)) == ["donated", "paid"]
+    assert all(entry.amount_pence > 0 for entry in sams)
+    expense = Expense.objects.get(membership__user__email=SAM)
+    assert (expense.kind, expense.receipt_note != "") == ("mileage", True)
+    assert FundingPot.objects.get(organisation=organisation).year == financial_year_of(today)
+
+    assert sign_in(client, HELEN, DEMO_PASSWORD)
+    payroll = client.get(reverse("pay_payroll_csv", kwargs={"org_id": organisation.pk}))
+    rows = list(csv.DictReader(io.StringIO(payroll.content.decode())))
+    sam = next(row for row in rows if row["person"] == "Sam Carter")
+    assert (sam["to_pay"], sam["donated"], sam["expenses_to_reimburse"]) == (
+        "90.00",
+        "50.00",
+        "6.30",
+    )

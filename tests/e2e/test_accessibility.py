@@ -18,6 +18,7 @@ found on every page is listed in one failure message.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -139,6 +140,14 @@ def _member(site):
     return {"org_id": site.world.organisation.pk, "pk": site.world.co_trainer.pk}
 
 
+def _expense(site):
+    return {"org_id": site.world.organisation.pk, "pk": site.world.expense.pk}
+
+
+def _month_close(site):
+    return {"org_id": site.world.organisation.pk, "pk": site.world.month_close.pk}
+
+
 VISITS = {
     # Django's sign-in and password pages, as the app styles them.
     "login": Visit(ANONYMOUS),
@@ -183,6 +192,8 @@ VISITS = {
     "member_invite": Visit(LEAD, _org),
     "member_edit": Visit(LEAD, _member),
     "member_remove": Visit(LEAD, _member),
+    "member_erase": Visit(LEAD, _member),
+    "retention": Visit(LEAD, _org),
     "member_data": Visit(LEAD, _member, kind=DATA, content_type=ZIP),
     # Its button is beside a member who is locked out, on the team page.
     "member_unlock": Visit(LEAD, _org, form_on="member_list"),
@@ -199,7 +210,10 @@ VISITS = {
     "pay_rates": Visit(LEAD, _org),
     "pay_choices": Visit(CARER, _org),
     "pay_expenses": Visit(CARER, _org),
+    "pay_expense_edit": Visit(CARER, _expense),
+    "pay_expense_remove": Visit(CARER, _expense),
     "pay_months": Visit(LEAD, _org),
+    "pay_month_reopen": Visit(LEAD, _month_close),
     "pay_funding": Visit(LEAD, _org),
     "pay_statement_csv": Visit(CARER, _org, kind=DATA, content_type=CSV),
     "pay_statement_pdf": Visit(CARER, _org, kind=DATA, content_type="application/pdf"),
@@ -448,13 +462,19 @@ def _fair_pay(world):
         payment="paid",
         actor=world.co_trainer,
     )
-    pay_services.expense_add(
+    world.expense = pay_services.expense_add(
         membership=world.co_trainer,
         date=today,
         kind="parking",
         amount_pence=450,
         receipt_note="receipt kept by the lead",
         actor=world.co_trainer,
+    )
+    # Last month closed, for the months page's "Reopen" and its confirmation.
+    world.month_close = pay_services.pay_month_close(
+        organisation=world.organisation,
+        month=today.replace(day=1) - timedelta(days=1),
+        actor=world.lead,
     )
     pay_services.funding_pot_set(
         organisation=world.organisation,

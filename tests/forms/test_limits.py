@@ -34,6 +34,7 @@ from workshops.forms.members import (
     CreditPreferenceForm,
     EraseForm,
     InvitationForm,
+    MemberEraseForm,
     MembershipForm,
     NotificationPreferenceForm,
     OrganisationCreateForm,
@@ -115,6 +116,10 @@ STORED_AS = {
     EraseForm: {
         "keep_words": "the person's choice to keep or take out their words; not kept",
         "confirm": "the person's say-so to be erased; not kept",
+    },
+    MemberEraseForm: {
+        "keep_words": "the person's choice, told to the lead, for their words; not kept",
+        "confirm": "the lead's say-so that the person asked; not kept",
     },
     PreviewForm: {"body": (Section, "body")},
     MoveForm: {"direction": "which way to move; the positions are renumbered"},

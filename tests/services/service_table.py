@@ -41,6 +41,7 @@ from workshops.services import (
     evaluation,
     live,
     members,
+    organisations,
     packs,
     pay,
     reviews,
@@ -823,6 +824,33 @@ def _person_erase(w):
     return act, lambda r: [entry(Action.MEMBER_ERASE, w.co_trainer, w.co_trainer)]
 
 
+def _member_erase(w):
+    def act():
+        return data_rights.member_erase(member=w.co_trainer, keep_words=True, actor=_by(w, w.lead))
+
+    return act, lambda r: [entry(Action.MEMBER_ERASE, w.lead, w.co_trainer)]
+
+
+def _closed_account_clear(w):
+    def act():
+        return data_rights.closed_account_clear(user=w.co_trainer.user)
+
+    return act, lambda r: [entry(Action.CLOSED_ACCOUNT_CLEAR, w.co_trainer, w.co_trainer)]
+
+
+def _organisation_retention_set(w):
+    def act():
+        return organisations.organisation_retention_set(
+            organisation=w.organisation,
+            attendee_retention_days=30,
+            answer_retention_days=None,
+            closed_account_retention_days=365,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.ORGANISATION_RETENTION, w.lead, w.organisation)]
+
+
 def _section_rewrite(w):
     def act():
         return content.section_rewrite(
@@ -917,6 +945,59 @@ def _expense_add(w):
     return act, lambda r: [entry(Action.EXPENSE_ADD, w.co_trainer, r)]
 
 
+def _claimed(w):
+    return pay.expense_add(
+        membership=w.co_trainer,
+        date=timezone.localdate(),
+        kind=ExpenseKind.PARKING,
+        amount_pence=450,
+        receipt_note="receipt kept by the lead",
+        actor=w.co_trainer,
+    )
+
+
+def _expense_update(w):
+    claimed = _claimed(w)
+
+    def act():
+        return pay.expense_update(
+            expense=claimed,
+            date=timezone.localdate(),
+            kind=ExpenseKind.TRAVEL,
+            amount_pence=620,
+            receipt_note="bus ticket kept by me",
+            actor=_by(w, w.co_trainer),
+        )
+
+    return act, lambda r: [entry(Action.EXPENSE_EDIT, w.co_trainer, r)]
+
+
+def _expense_remove(w):
+    claimed = _claimed(w)
+    claimed_id = claimed.pk  # the deleted object's pk is None afterwards; the log keeps it
+
+    def act():
+        return pay.expense_remove(expense=claimed, actor=_by(w, w.co_trainer))
+
+    return act, lambda r: [
+        {**entry(Action.EXPENSE_REMOVE, w.co_trainer, claimed), "target": ("expense", claimed_id)}
+    ]
+
+
+def _pay_month_reopen(w):
+    close = pay.pay_month_close(
+        organisation=w.organisation, month=timezone.localdate(), actor=w.lead
+    )
+    close_id = close.pk
+
+    def act():
+        return pay.pay_month_reopen(close=close, actor=_by(w, w.lead))
+
+    return act, lambda r: [
+        {**entry(Action.PAY_MONTH_REOPEN, w.lead, close), "target": ("paymonthclose", close_id)}
+    ]
+
+
 def _funding_pot_set(w):
     def act():
         return pay.funding_pot_set(
@@ -971,9 +1052,12 @@ SERVICES = {
     ),
     "data_rights.member_data_export": Service(_member_data_export),
     "data_rights.person_erase": Service(_person_erase),
+    "data_rights.member_erase": Service(_member_erase),
+    "data_rights.closed_account_clear": Service(_closed_account_clear),
     "retention.retention_apply": Service(
         no_entry="the scheduled deletion of expired details, no member's work: written to the "
-        "app's log with its counts"
+        "app's log with its counts; each closed account it clears is logged by "
+        "closed_account_clear"
     ),
     "consent.consent_withdraw": Service(_consent_withdraw),
     "evaluation.evaluation_create": Service(_evaluation_create),
@@ -990,6 +1074,7 @@ SERVICES = {
         no_entry="not a contribution: asks for an email to someone who may have no account"
     ),
     "members.membership_set_credit_preference": Service(_membership_set_credit_preference),
+    "organisations.organisation_retention_set": Service(_organisation_retention_set),
     "organisations.organisation_create": Service(
         no_entry="the site operator's write, before the organisation has a member to log as: "
         "its log starts when the invited lead joins (member.join, as invitation_accept)"
@@ -1036,7 +1121,10 @@ SERVICES = {
     "pay.pay_rate_add": Service(_pay_rate_add),
     "pay.payment_choice_set": Service(_payment_choice_set),
     "pay.pay_month_close": Service(_pay_month_close),
+    "pay.pay_month_reopen": Service(_pay_month_reopen),
     "pay.expense_add": Service(_expense_add),
+    "pay.expense_update": Service(_expense_update),
+    "pay.expense_remove": Service(_expense_remove),
     "pay.funding_pot_set": Service(_funding_pot_set),
     "two_factor.organisation_two_step_set": Service(_organisation_two_step_set),
     "two_factor.totp_device_confirm": Service(

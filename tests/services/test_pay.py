@@ -11,7 +11,7 @@ from django.http import Http404
 
 from tests.factories import MembershipFactory
 from workshops.enums import ExpenseKind, Payment, RateUnit, Role, TimeActivity
-from workshops.models import ContributionEntry, PayMonthClose, PayRate
+from workshops.models import ContributionEntry, Expense, PayMonthClose, PayRate
 from workshops.selectors import pay as pay_selectors
 from workshops.services import pay as pay_services
 from workshops.services import time as time_services
@@ -368,3 +368,152 @@ def test_pay_lead_claims_an_expense_for_someone_and_an_observer_cannot(world):
             receipt_note="receipt kept by me",
             actor=observer,
         )
+
+
+# Changing and removing an expense, and reopening a month
+
+
+def change(claimed, actor, **fields):
+    values = {
+        "date": claimed.date,
+        "kind": ExpenseKind.TRAVEL,
+        "amount_pence": 620,
+        "receipt_note": "bus ticket kept by Sam",
+        **fields,
+    }
+    return pay_services.expense_update(expense=claimed, actor=actor, **values)
+
+
+def logged(action):
+    return list(ContributionEntry.objects.filter(action=action).values_list("target_id", flat=True))
+
+
+def test_pay_expense_changed_by_its_person_and_logged(world):
+    claimed = expense(world.co_trainer)
+
+    changed = change(claimed, world.co_trainer, date=date(2025, 5, 12))
+
+    changed.refresh_from_db()
+    assert (changed.date, changed.kind, changed.amount_pence, changed.receipt_note) == (
+        date(2025, 5, 12),
+        ExpenseKind.TRAVEL,
+        620,
+        "bus ticket kept by Sam",
+    )
+    assert logged("pay.expense_edit") == [claimed.pk]
+
+
+def test_pay_expense_changed_to_mileage_is_priced_from_the_miles(world):
+    claimed = expense(world.co_trainer)
+
+    changed = change(claimed, world.co_trainer, kind=ExpenseKind.MILEAGE, miles=Decimal("10"))
+
+    assert (changed.amount_pence, changed.pence_per_mile, changed.miles) == (450, 45, 10)
+    back = change(changed, world.co_trainer, kind=ExpenseKind.PARKING, amount_pence=300)
+    assert (back.amount_pence, back.pence_per_mile, back.miles) == (300, None, None)
+
+
+def test_pay_expense_removed_by_a_lead_and_logged(world):
+    claimed = expense(world.co_trainer)
+    claimed_id = claimed.pk
+
+    pay_services.expense_remove(expense=claimed, actor=world.lead)
+
+    assert not Expense.objects.filter(pk=claimed_id).exists()
+    entry = ContributionEntry.objects.get(action="pay.expense_remove")
+    assert (entry.membership_id, entry.target_type, entry.target_id) == (
+        world.lead.pk,
+        "expense",
+        claimed_id,
+    )
+
+
+def test_pay_expense_another_member_cannot_change_or_remove_it(world, other_world):
+    claimed = expense(world.co_trainer)
+    observer = MembershipFactory(organisation=world.organisation, role=Role.OBSERVER)
+    co_trainer = MembershipFactory(organisation=world.organisation, role=Role.CO_TRAINER)
+    log = ContributionEntry.objects.count()
+
+    for actor in (observer, co_trainer, other_world.lead):
+        with pytest.raises(PermissionDenied):
+            change(claimed, actor)
+        with pytest.raises(PermissionDenied):
+            pay_services.expense_remove(expense=claimed, actor=actor)
+
+    claimed.refresh_from_db()
+    assert (claimed.kind, claimed.amount_pence) == (ExpenseKind.PARKING, 450)
+    assert ContributionEntry.objects.count() == log
+
+
+def test_pay_expense_in_a_closed_month_cannot_change_be_removed_or_move_into_one(world):
+    in_may = expense(world.co_trainer)
+    in_june = expense(world.co_trainer, day=date(2025, 6, 3))
+    close(world, MAY)
+    log = ContributionEntry.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        change(in_may, world.lead)
+    assert "May 2025 is closed for payments" in refused.value.message_dict["date"][0]
+    with pytest.raises(ValidationError):
+        pay_services.expense_remove(expense=in_may, actor=world.co_trainer)
+    with pytest.raises(ValidationError):
+        change(in_june, world.co_trainer, date=MAY)
+
+    assert Expense.objects.filter(pk__in=[in_may.pk, in_june.pk]).count() == 2
+    in_june.refresh_from_db()
+    assert (in_june.date, in_june.amount_pence) == (date(2025, 6, 3), 450)
+    assert ContributionEntry.objects.count() == log
+
+
+def test_pay_expense_change_is_checked_like_a_claim(world):
+    claimed = expense(world.co_trainer)
+
+    with pytest.raises(ValidationError) as no_receipt:
+        change(claimed, world.co_trainer, receipt_note="  ")
+    with pytest.raises(ValidationError) as no_miles:
+        change(claimed, world.co_trainer, kind=ExpenseKind.MILEAGE)
+
+    assert "receipt_note" in no_receipt.value.message_dict
+    assert "miles" in no_miles.value.message_dict
+
+
+def test_pay_reopened_month_takes_changes_again_and_can_close_again(world):
+    add_rate(world, 2000)
+    entry = record(world.co_trainer)
+    claimed = expense(world.co_trainer)
+    closed = close(world, MAY)
+    closed_id = closed.pk
+
+    pay_services.pay_month_reopen(close=closed, actor=world.lead)
+
+    assert not pay_selectors.month_is_closed(organisation=world.organisation, day=MAY)
+    pay_services.payment_choice_set(entry=entry, payment=Payment.DONATED, actor=world.co_trainer)
+    change(claimed, world.co_trainer)
+    assert logged("pay.month_reopen") == [closed_id]
+    assert close(world, MAY).month == date(2025, 5, 1)
+
+
+def test_pay_only_a_lead_of_the_organisation_reopens_a_month(world, other_world):
+    closed = close(world, MAY)
+    log = ContributionEntry.objects.count()
+
+    for actor in (world.co_trainer, other_world.lead):
+        with pytest.raises(PermissionDenied):
+            pay_services.pay_month_reopen(close=closed, actor=actor)
+
+    assert pay_selectors.month_is_closed(organisation=world.organisation, day=MAY)
+    assert ContributionEntry.objects.count() == log
+
+
+def test_pay_expense_and_closed_month_lookups_stay_inside_the_organisation(world, other_world):
+    claimed = expense(world.co_trainer)
+    closed = close(world, MAY)
+
+    with pytest.raises(Http404):
+        pay_selectors.expense_get(membership=other_world.lead, pk=claimed.pk, everyone=True)
+    with pytest.raises(Http404):
+        pay_selectors.expense_get(membership=world.lead, pk=claimed.pk)
+    with pytest.raises(Http404):
+        pay_selectors.pay_month_close_get(organisation=other_world.organisation, pk=closed.pk)
+    found = pay_selectors.expense_get(membership=world.lead, pk=claimed.pk, everyone=True)
+    assert (found, found.is_closed) == (claimed, True)

@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.helpers import field_errors
@@ -253,3 +254,203 @@ def test_pay_time_records_page_links_the_pay_pages(world, client_for):
 
     assert url("pay_choices", world) in html and url("pay_expenses", world) in html
     assert url("pay_months", world) not in html
+
+
+# Changing and removing an expense, and reopening a month
+
+
+def claim(membership, day=MAY):
+    return pay_services.expense_add(
+        membership=membership,
+        date=day,
+        kind=ExpenseKind.PARKING,
+        amount_pence=450,
+        receipt_note="receipt kept by me",
+        actor=membership,
+    )
+
+
+def expense_url(name, expense, organisation=None):
+    org_id = (organisation or expense.membership.organisation).pk
+    return reverse(name, kwargs={"org_id": org_id, "pk": expense.pk})
+
+
+def csrf_client(membership):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(membership.user)
+    return client
+
+
+def test_pay_expenses_rows_link_to_change_and_remove_while_open(world, client_for):
+    open_one, closed_one = claim(world.co_trainer), claim(world.co_trainer, date(2025, 4, 2))
+    pay_services.pay_month_close(
+        organisation=world.organisation, month=date(2025, 4, 1), actor=world.lead
+    )
+
+    html = client_for(world.co_trainer).get(url("pay_expenses", world)).content.decode()
+
+    assert f'href="{expense_url("pay_expense_edit", open_one)}"' in html
+    assert f'href="{expense_url("pay_expense_remove", open_one)}"' in html
+    assert expense_url("pay_expense_edit", closed_one) not in html
+
+
+def test_pay_expense_edit_page_has_the_form_and_saves_a_change(world, client_for):
+    claimed = claim(world.co_trainer)
+    client = client_for(world.co_trainer)
+
+    page = client.get(expense_url("pay_expense_edit", claimed))
+    refused = client.post(
+        expense_url("pay_expense_edit", claimed),
+        {"date": "2025-05-10", "kind": "travel", "amount": "6.20", "receipt_note": ""},
+    )
+    saved = client.post(
+        expense_url("pay_expense_edit", claimed),
+        {"date": "2025-05-11", "kind": "travel", "amount": "6.20", "receipt_note": "bus ticket"},
+    )
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'value="4.50"' in html
+    assert 'name="date" value="2025-05-10"' in html
+    assert refused.status_code == 400
+    assert list(field_errors(refused.content.decode())) == ["receipt_note"]
+    assert saved.status_code == 302
+    assert saved.url == url("pay_expenses", world)
+    claimed.refresh_from_db()
+    assert (claimed.date, claimed.kind, claimed.amount_pence, claimed.receipt_note) == (
+        date(2025, 5, 11),
+        "travel",
+        620,
+        "bus ticket",
+    )
+
+
+def test_pay_expense_edit_in_a_closed_month_is_refused_plainly(world, client_for):
+    claimed = claim(world.co_trainer)
+    pay_services.pay_month_close(organisation=world.organisation, month=MAY, actor=world.lead)
+    client = client_for(world.co_trainer)
+
+    page = client.get(expense_url("pay_expense_edit", claimed))
+    refused = client.post(
+        expense_url("pay_expense_edit", claimed),
+        {"date": "2025-05-10", "kind": "travel", "amount": "6.20", "receipt_note": "ticket"},
+    )
+
+    assert "May 2025 is closed for payments" in page.content.decode()
+    assert 'name="receipt_note"' not in page.content.decode()
+    assert refused.status_code == 400
+    assert "May 2025 is closed for payments" in refused.content.decode()
+    claimed.refresh_from_db()
+    assert claimed.amount_pence == 450
+
+
+def test_pay_expense_remove_asks_then_removes(world, client_for):
+    claimed = claim(world.co_trainer)
+    client = client_for(world.co_trainer)
+
+    page = client.get(expense_url("pay_expense_remove", claimed))
+    removed = client.post(expense_url("pay_expense_remove", claimed))
+
+    assert page.status_code == 200
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    assert Expense.objects.filter(pk=claimed.pk).exists() is False
+    assert removed.status_code == 302
+    assert removed.url == url("pay_expenses", world)
+
+
+def test_pay_expense_remove_in_a_closed_month_is_refused(world, client_for):
+    claimed = claim(world.co_trainer)
+    pay_services.pay_month_close(organisation=world.organisation, month=MAY, actor=world.lead)
+
+    refused = client_for(world.co_trainer).post(expense_url("pay_expense_remove", claimed))
+
+    assert refused.status_code == 400
+    assert "May 2025 is closed for payments" in refused.content.decode()
+    assert Expense.objects.filter(pk=claimed.pk).exists()
+
+
+def test_pay_expense_pages_without_the_csrf_token_are_refused(world):
+    claimed = claim(world.co_trainer)
+    client = csrf_client(world.co_trainer)
+
+    edit = client.post(
+        expense_url("pay_expense_edit", claimed),
+        {"date": "2025-05-10", "kind": "travel", "amount": "6.20", "receipt_note": "ticket"},
+    )
+    remove = client.post(expense_url("pay_expense_remove", claimed))
+
+    assert (edit.status_code, remove.status_code) == (403, 403)
+    claimed.refresh_from_db()
+    assert claimed.amount_pence == 450
+
+
+def test_pay_expense_someone_elses_is_not_found_but_a_lead_may_change_it(world, client_for):
+    claimed = claim(world.co_trainer)
+    other = claim(world.lead)
+
+    not_found = client_for(world.co_trainer).get(expense_url("pay_expense_edit", other))
+    lead_page = client_for(world.lead).get(expense_url("pay_expense_edit", claimed))
+
+    assert not_found.status_code == 404
+    assert lead_page.status_code == 200
+    assert f"This is {world.co_trainer.user.full_name}" in lead_page.content.decode()
+
+
+def test_pay_expense_and_reopen_of_another_organisation_are_not_found(
+    world, other_world, client_for
+):
+    claimed = claim(world.co_trainer)
+    close = pay_services.pay_month_close(
+        organisation=world.organisation, month=MAY, actor=world.lead
+    )
+    outsider = client_for(other_world.lead)
+    own_org = other_world.organisation
+
+    answers = [
+        outsider.get(expense_url("pay_expense_edit", claimed)).status_code,
+        outsider.get(expense_url("pay_expense_remove", claimed, own_org)).status_code,
+        outsider.post(expense_url("pay_expense_remove", claimed, own_org)).status_code,
+        outsider.post(
+            reverse("pay_month_reopen", kwargs={"org_id": own_org.pk, "pk": close.pk})
+        ).status_code,
+    ]
+
+    assert answers == [404, 404, 404, 404]
+    assert Expense.objects.filter(pk=claimed.pk).exists()
+    assert PayMonthClose.objects.filter(pk=close.pk).exists()
+
+
+def test_pay_months_lead_reopens_a_month_after_saying_yes(world, client_for, priced):
+    close = pay_services.pay_month_close(
+        organisation=world.organisation, month=MAY, actor=world.lead
+    )
+    client = client_for(world.lead)
+    reopen = reverse("pay_month_reopen", kwargs={"org_id": world.organisation.pk, "pk": close.pk})
+
+    months = client.get(url("pay_months", world)).content.decode()
+    page = client.get(reopen)
+    reopened = client.post(reopen, follow=True)
+
+    assert f'href="{reopen}"' in months
+    assert 'name="csrfmiddlewaretoken"' in page.content.decode()
+    assert "Reopen May 2025?" in page.content.decode()
+    assert reopened.redirect_chain == [(url("pay_months", world), 302)]
+    assert "May 2025 is open again" in reopened.content.decode()
+    assert not PayMonthClose.objects.exists()
+    # The month's choices may change again.
+    chosen = client_for(world.co_trainer).post(
+        url("pay_choices", world), {"entry": priced.pk, "payment": "donated"}
+    )
+    assert chosen.status_code == 302
+
+
+def test_pay_months_only_a_lead_may_reopen(world, client_for):
+    close = pay_services.pay_month_close(
+        organisation=world.organisation, month=MAY, actor=world.lead
+    )
+    reopen = reverse("pay_month_reopen", kwargs={"org_id": world.organisation.pk, "pk": close.pk})
+    client = client_for(world.co_trainer)
+
+    assert (client.get(reopen).status_code, client.post(reopen).status_code) == (403, 403)
+    assert PayMonthClose.objects.filter(pk=close.pk).exists()

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PackFactory, UserFactory
-from tests.test_isolation import ROUTES
+from tests.test_isolation import ROUTES, _with_pay
 from workshops.enums import PackState
 from workshops.models import Pack
 
@@ -107,7 +107,7 @@ def full_world(make_world, settings, tmp_path):
     Pack.objects.filter(pk=world.pack.pk).update(state=PackState.READY, file_name="pack.pdf")
     world.pack.refresh_from_db()
     world.pack.path.write_bytes(b"%PDF-1.7 test pack")
-    return world
+    return _with_pay(world)
 
 
 def _every_page(world):

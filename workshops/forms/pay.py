@@ -29,6 +29,11 @@ def pounds_field(label, *, required=True, help_text=""):
     )
 
 
+def date_input():
+    # A date field shows its value only in ISO form (2026-05-04), whatever the language.
+    return forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
 class PayRateForm(CrispyForm):
     activity = forms.ChoiceField(
         label=_("Activity"),
@@ -38,7 +43,7 @@ class PayRateForm(CrispyForm):
     )
     unit = forms.ChoiceField(label=_("Paid"), choices=RateUnit.choices)
     amount = pounds_field(_("Amount in pounds"), help_text=_("For example 25.00"))
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput({"type": "date"}))
+    starts_on = forms.DateField(label=_("Starts on"), widget=date_input())
 
 
 class PaymentChoiceForm(CrispyForm):
@@ -62,7 +67,7 @@ class MonthCloseForm(CrispyForm):
 
 
 class ExpenseForm(CrispyForm):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=date_input())
     kind = forms.ChoiceField(label=_("Kind of expense"), choices=ExpenseKind.choices)
     amount = pounds_field(
         _("Amount in pounds"),

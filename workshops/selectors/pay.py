@@ -73,6 +73,23 @@ def own_time_entry_get(*, membership: Membership, pk: object) -> TimeEntry:
     return get_or_404(TimeEntry.objects.filter(membership=membership), pk=pk)
 
 
+def expense_get(*, membership: Membership, pk: object, everyone: bool = False) -> Expense:
+    """One expense, with whether its month is closed: the person's own, or for a lead
+    (``everyone``) anyone's in the organisation; 404 for the rest."""
+    if everyone:
+        expenses = Expense.objects.filter(membership__organisation_id=membership.organisation_id)
+    else:
+        expenses = Expense.objects.filter(membership=membership)
+    expense = get_or_404(expenses.select_related("membership__user"), pk=pk)
+    expense.is_closed = month_is_closed(organisation=membership.organisation, day=expense.date)
+    return expense
+
+
+def pay_month_close_get(*, organisation: Organisation, pk: object) -> PayMonthClose:
+    """One of the organisation's closed months (404 for another organisation's)."""
+    return get_or_404(PayMonthClose.objects.filter(organisation=organisation), pk=pk)
+
+
 def _everyone(organisation: Organisation) -> QuerySet[Membership]:
     """Every membership, removed ones too: people who have left are still owed their pay and
     may still need their statement."""

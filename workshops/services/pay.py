@@ -146,6 +146,62 @@ def pay_month_close(
 
 
 @transaction.atomic
+def pay_month_reopen(*, close: PayMonthClose, actor: Membership) -> None:
+    """A lead reopens a closed month so a mistake can be mended: its choices and expenses may
+    change again until it is closed once more. The close is deleted (a month closes once at a
+    time); the log keeps that it was closed and reopened, and by whom."""
+    require(actor, MANAGE_MEMBERS, close)
+    close = PayMonthClose.objects.select_for_update().filter(pk=close.pk).first()
+    if close is None:
+        raise ValidationError({"month": _("This month is not closed.")})
+    contribution_record(actor=actor, action=Action.PAY_MONTH_REOPEN, target=close)
+    close.delete()
+
+
+def _expense_amounts(
+    *,
+    organisation: Organisation,
+    date: datetime.date,
+    kind: str,
+    receipt_note: str,
+    amount_pence: int | None,
+    miles: Decimal | None,
+) -> dict:
+    """An expense's checked fields, as they are stored. Mileage is priced from the miles at the
+    rate card's mileage rate on ``date``, or the standard rate."""
+    per_mile = None
+    if kind == ExpenseKind.MILEAGE:
+        if not miles or miles <= 0:
+            raise ValidationError({"miles": _("Enter how many miles you travelled.")})
+        per_mile = pence_per_mile(organisation=organisation, day=date)
+        amount_pence = mileage_amount(miles, per_mile)
+    else:
+        miles = None
+    if not amount_pence or amount_pence < 1:
+        raise ValidationError({"amount": _("Enter what it cost, for example 4.50.")})
+    if not receipt_note.strip():
+        raise ValidationError(
+            {"receipt_note": _("Say who keeps the receipt, or why there is none.")}
+        )
+    return {
+        "date": date,
+        "kind": kind,
+        "miles": miles,
+        "pence_per_mile": per_mile,
+        "amount_pence": amount_pence,
+        "receipt_note": receipt_note.strip(),
+    }
+
+
+def _expense_locked(expense: Expense) -> Expense:
+    return (
+        Expense.objects.select_for_update(of=("self",))
+        .select_related("membership__organisation")
+        .get(pk=expense.pk)
+    )
+
+
+@transaction.atomic
 def expense_add(
     *,
     membership: Membership,
@@ -160,31 +216,61 @@ def expense_add(
     is priced from the miles at the rate card's mileage rate, or the standard rate."""
     _require_self_or_lead(actor, membership)
     _refuse_if_closed(organisation=membership.organisation, day=date, field="date")
-    per_mile = None
-    if kind == ExpenseKind.MILEAGE:
-        if not miles or miles <= 0:
-            raise ValidationError({"miles": _("Enter how many miles you travelled.")})
-        per_mile = pence_per_mile(organisation=membership.organisation, day=date)
-        amount_pence = mileage_amount(miles, per_mile)
-    else:
-        miles = None
-    if not amount_pence or amount_pence < 1:
-        raise ValidationError({"amount": _("Enter what it cost, for example 4.50.")})
-    if not receipt_note.strip():
-        raise ValidationError(
-            {"receipt_note": _("Say who keeps the receipt, or why there is none.")}
-        )
-    expense = Expense.objects.create(
-        membership=membership,
+    fields = _expense_amounts(
+        organisation=membership.organisation,
         date=date,
         kind=kind,
-        miles=miles,
-        pence_per_mile=per_mile,
+        receipt_note=receipt_note,
         amount_pence=amount_pence,
-        receipt_note=receipt_note.strip(),
+        miles=miles,
     )
+    expense = Expense.objects.create(membership=membership, **fields)
     contribution_record(actor=actor, action=Action.EXPENSE_ADD, target=expense)
     return expense
+
+
+@transaction.atomic
+def expense_update(
+    *,
+    expense: Expense,
+    date: datetime.date,
+    kind: str,
+    receipt_note: str,
+    amount_pence: int | None = None,
+    miles: Decimal | None = None,
+    actor: Membership,
+) -> Expense:
+    """The person whose expense it is, or a lead, mends it while its month is open. It may not
+    move into a closed month either. Mileage is priced again at the rate for the new date."""
+    expense = _expense_locked(expense)
+    _require_self_or_lead(actor, expense.membership)
+    organisation = expense.membership.organisation
+    _refuse_if_closed(organisation=organisation, day=expense.date, field="date")
+    _refuse_if_closed(organisation=organisation, day=date, field="date")
+    fields = _expense_amounts(
+        organisation=organisation,
+        date=date,
+        kind=kind,
+        receipt_note=receipt_note,
+        amount_pence=amount_pence,
+        miles=miles,
+    )
+    for name, value in fields.items():
+        setattr(expense, name, value)
+    expense.save(update_fields=list(fields))
+    contribution_record(actor=actor, action=Action.EXPENSE_EDIT, target=expense)
+    return expense
+
+
+@transaction.atomic
+def expense_remove(*, expense: Expense, actor: Membership) -> None:
+    """The person whose expense it is, or a lead, takes back a claim while its month is open.
+    The row is deleted; the log keeps only its id."""
+    expense = _expense_locked(expense)
+    _require_self_or_lead(actor, expense.membership)
+    _refuse_if_closed(organisation=expense.membership.organisation, day=expense.date, field="date")
+    contribution_record(actor=actor, action=Action.EXPENSE_REMOVE, target=expense)
+    expense.delete()
 
 
 @transaction.atomic

@@ -8,9 +8,12 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from workshops.csv_export import csv_response, csv_safe
+from workshops.enums import ExpenseKind
 from workshops.financial_year import financial_year_label, financial_year_of
 from workshops.forms.pay import (
     ExpenseForm,
@@ -25,7 +28,7 @@ from workshops.rules import MANAGE_MEMBERS, VIEW, can
 from workshops.selectors import pay as pay_selectors
 from workshops.services import pay as pay_services
 
-from .base import OrganisationScopedView, ScopedFormView
+from .base import OrganisationScopedView, ScopedConfirmView, ScopedFormView
 
 # How many financial years, this one first, the pages offer.
 YEARS_OFFERED = 4
@@ -173,6 +176,69 @@ class ExpensesView(PayPageMixin, OrganisationScopedView, ScopedFormView):
         return reverse("pay_expenses", kwargs={"org_id": self.object.pk})
 
 
+class ExpenseScopedMixin:
+    """About one expense (``pk`` in the URL): the person's own, or for a lead anyone's in the
+    organisation; 404 for the rest. Back to the expenses page when done or cancelled."""
+
+    permission = VIEW
+
+    def load_related_objects(self):
+        self.expense = pay_selectors.expense_get(
+            membership=self.membership,
+            pk=self.kwargs["pk"],
+            everyone=can(self.request.user, MANAGE_MEMBERS, self.object),
+        )
+
+    def get_success_url(self):
+        return reverse("pay_expenses", kwargs={"org_id": self.object.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            expense=self.expense, back_url=self.get_success_url(), **kwargs
+        )
+
+
+class ExpenseEditView(ExpenseScopedMixin, OrganisationScopedView, ScopedFormView):
+    """Change an expense while its month is open; a closed month's expense is only shown."""
+
+    template_name = "pay/expense_edit.html"
+    form_class = ExpenseForm
+    success_message = _("Expense changed.")
+
+    def get_initial(self):
+        expense = self.expense
+        mileage = expense.kind == ExpenseKind.MILEAGE
+        return {
+            "date": expense.date,
+            "kind": expense.kind,
+            "amount": None if mileage else pence_to_pounds(expense.amount_pence),
+            "miles": expense.miles,
+            "receipt_note": expense.receipt_note,
+        }
+
+    def save(self, form):
+        data = form.cleaned_data
+        return pay_services.expense_update(
+            expense=self.expense,
+            date=data["date"],
+            kind=data["kind"],
+            amount_pence=_pence(data["amount"]),
+            miles=data["miles"],
+            receipt_note=data["receipt_note"],
+            actor=self.membership,
+        )
+
+
+class ExpenseRemoveView(ExpenseScopedMixin, OrganisationScopedView, ScopedConfirmView):
+    """Asks before taking an expense back; refused, with the reason, once its month is closed."""
+
+    template_name = "pay/expense_remove.html"
+    success_message = _("Expense removed.")
+
+    def save(self, form):
+        return pay_services.expense_remove(expense=self.expense, actor=self.membership)
+
+
 class PayMonthsView(PayPageMixin, OrganisationScopedView, ScopedFormView):
     """A lead closes months for payment and downloads each month's payroll."""
 
@@ -193,6 +259,33 @@ class PayMonthsView(PayPageMixin, OrganisationScopedView, ScopedFormView):
         return pay_services.pay_month_close(
             organisation=self.object, month=form.cleaned_data["month"], actor=self.membership
         )
+
+    def get_success_url(self):
+        return reverse("pay_months", kwargs={"org_id": self.object.pk})
+
+
+class PayMonthReopenView(OrganisationScopedView, ScopedConfirmView):
+    """A lead reopens a closed month, after saying yes, so a mistake can be mended."""
+
+    permission = MANAGE_MEMBERS
+    template_name = "pay/month_reopen.html"
+
+    def load_related_objects(self):
+        self.close = pay_selectors.pay_month_close_get(
+            organisation=self.object, pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(close=self.close, back_url=self.get_success_url(), **kwargs)
+
+    def save(self, form):
+        return pay_services.pay_month_reopen(close=self.close, actor=self.membership)
+
+    def get_success_message(self):
+        return gettext(
+            "%(month)s is open again: people can change its payments and expenses. "
+            "Close it again when it is put right."
+        ) % {"month": date_format(self.close.month, "F Y")}
 
     def get_success_url(self):
         return reverse("pay_months", kwargs={"org_id": self.object.pk})

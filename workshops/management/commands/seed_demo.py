@@ -1,6 +1,7 @@
 """``manage.py seed_demo``: demo organisations, people and workshops to try the app with."""
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,9 +9,25 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from workshops.demo_content import DEMO_PASSWORD, DEMO_URL, ORGANISATIONS, PEOPLE, WORKSHOPS
-from workshops.enums import ConsentAudience, ConsentMethod, DecisionKind, Role, SectionKind
+from workshops.demo_content import (
+    DEMO_PASSWORD,
+    DEMO_URL,
+    FAIR_PAY,
+    ORGANISATIONS,
+    PEOPLE,
+    WORKSHOPS,
+)
+from workshops.enums import (
+    ConsentAudience,
+    ConsentMethod,
+    DecisionKind,
+    Payment,
+    Role,
+    SectionKind,
+)
+from workshops.financial_year import financial_year_bounds, financial_year_of
 from workshops.models import Membership, Organisation, User
+from workshops.pay import month_start
 from workshops.services.consent import consent_record
 from workshops.services.content import (
     module_create,
@@ -20,7 +37,9 @@ from workshops.services.content import (
 )
 from workshops.services.deliveries import attendee_add, delivery_create, register_update
 from workshops.services.evaluation import answers_submit, evaluation_create, feedback_action_add
+from workshops.services.pay import expense_add, funding_pot_set, pay_rate_add, payment_choice_set
 from workshops.services.reviews import comment_add, review_decide, review_round_open
+from workshops.services.time import time_entry_create
 
 
 class Command(BaseCommand):
@@ -50,6 +69,7 @@ class Command(BaseCommand):
             memberships = self._memberships(organisations)
             for spec in WORKSHOPS:
                 self._workshop(spec, organisations, memberships)
+            self._fair_pay(FAIR_PAY, organisations, memberships)
         self._print_sign_ins(memberships)
 
     def _organisation(self, spec):
@@ -150,6 +170,55 @@ class Command(BaseCommand):
             f"Created “{workshop}” in {organisation}: "
             f"{len(spec['modules'])} modules, {section_count} sections, "
             f"{spec['agreed_modules']} agreed."
+        )
+
+    def _fair_pay(self, spec, organisations, memberships):
+        """A rate card from the start of this financial year, a person's time this month priced
+        from it with their own choices, an expense and the year's funding pot, all through the
+        pay services. Skipped whole if the organisation already has a rate card."""
+        organisation = organisations[spec["organisation"]]
+        if organisation.pay_rates.exists():
+            self._say(f"{organisation} already has a rate card; fair pay left as it is.")
+            return
+
+        def member(email):
+            return memberships[(email, organisation.name)]
+
+        lead, today = member(spec["lead"]), timezone.localdate()
+        year = financial_year_of(today)
+        days = {"first": month_start(today), "today": today}
+        for rate in spec["rates"]:
+            pay_rate_add(
+                organisation=organisation,
+                starts_on=financial_year_bounds(year)[0],
+                actor=lead,
+                **rate,
+            )
+        for item in spec["time"]:
+            person = member(item["by"])
+            entry = time_entry_create(
+                membership=person,
+                date=days[item["day"]],
+                minutes=item["minutes"],
+                activity=item["activity"],
+                payment=Payment.PAID,
+                actor=person,
+            )
+            if item["choice"] != Payment.PAID:
+                payment_choice_set(entry=entry, payment=item["choice"], actor=person)
+        for item in spec["expenses"]:
+            expense_add(
+                membership=member(item["by"]),
+                date=days[item["day"]],
+                kind=item["kind"],
+                miles=Decimal(item["miles"]),
+                receipt_note=item["receipt_note"],
+                actor=member(item["by"]),
+            )
+        funding_pot_set(organisation=organisation, year=year, actor=lead, **spec["pot"])
+        self._say(
+            f"Added a rate card, {len(spec['time'])} time records, {len(spec['expenses'])} "
+            f"expense and a funding pot to {organisation}."
         )
 
     def _delivery(self, workshop, spec, author, *, actor):
