@@ -8,3 +8,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 # Live rooms run in the test process: an in-memory channel layer, whatever REDIS_URL says.
 CHANNEL_LAYERS = channel_layer_settings("")
+# Static files straight from static/, as `runserver` serves them: a fresh checkout has run no
+# collectstatic, and the tests must not depend on one.
+WHITENOISE_USE_FINDERS = True

@@ -503,7 +503,8 @@ def test_malformed_update_is_not_stored_and_the_room_goes_on(world, live_session
     assert seen["professional"] == BODY
     assert seen["closes"] == (None, None)
     assert seen["stored_still"] == 1
-    assert seen["saved_statuses"] == ([{"event": "saved", "version": 2}],) * 2
+    saved = {"event": "saved", "version": 2, "names_kept_out": []}
+    assert seen["saved_statuses"] == ([saved],) * 2
     section = Section.objects.get(pk=world.section.pk)
     assert section.body == "Behaviour still is a way of **telling us** something."
     assert section.version == 2

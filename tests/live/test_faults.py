@@ -212,7 +212,7 @@ def test_live_room_on_two_processes_passes_words_both_ways(
         # A is the last out of daphne-1, which writes the room back; B hears of it there.
         await tab_a.leave()
         await until(
-            lambda: {"event": "saved", "version": 2} in tab_b.statuses,
+            lambda: {"event": "saved", "version": 2, "names_kept_out": []} in tab_b.statuses,
             f"B never heard the room was saved: {tab_b.statuses}",
         )
         assert tab_b.text == expected

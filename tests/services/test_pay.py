@@ -276,6 +276,32 @@ def test_pay_payroll_rows_per_person_for_one_month(world):
     assert len(rows) == 2
 
 
+def test_pay_payroll_for_a_year_runs_month_by_month_from_1_april_to_31_march(
+    world, django_assert_num_queries
+):
+    add_rate(world, 2000, starts_on=date(2024, 4, 1))
+    record(world.co_trainer, day=date(2025, 3, 31))  # the year before
+    first = record(world.co_trainer, day=date(2025, 4, 1))
+    pay_services.payment_choice_set(entry=first, payment=Payment.DONATED, actor=world.co_trainer)
+    record(world.lead, day=MAY)
+    record(world.co_trainer, day=date(2026, 3, 31))
+    record(world.co_trainer, day=date(2026, 4, 1))  # the year after
+    expense(world.co_trainer, pence=300, day=date(2026, 3, 2))
+
+    with django_assert_num_queries(3):
+        rows = pay_selectors.payroll_year(organisation=world.organisation, year=2025)
+
+    found = [
+        (row["month"], row["membership_id"], row["pay_pence"], row["donated_pence"]) for row in rows
+    ]
+    assert found == [
+        (date(2025, 4, 1), world.co_trainer.pk, 0, 2000),
+        (date(2025, 5, 1), world.lead.pk, 2000, 0),
+        (date(2026, 3, 1), world.co_trainer.pk, 2000, 0),
+    ]
+    assert rows[-1]["expenses_pence"] == 300
+
+
 def test_pay_statement_matches_the_records_and_holds_only_that_person(world):
     add_rate(world, 2000)
     mine = [record(world.co_trainer), record(world.co_trainer, day=date(2026, 3, 31))]

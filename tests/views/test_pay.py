@@ -245,6 +245,22 @@ def test_pay_payroll_csv_shows_paid_donated_and_declined(world, client_for, pric
     assert client_for(world.co_trainer).get(url("pay_payroll_csv", world)).status_code == 403
 
 
+def test_pay_payroll_csv_for_a_financial_year_has_a_row_per_person_per_month(
+    world, client_for, priced
+):
+    client = client_for(world.lead)
+    months_page = client.get(url("pay_months", world)).content.decode()
+    assert 'name="year"' in months_page
+
+    response = client.get(url("pay_payroll_csv", world, year=2025))
+
+    assert response["Content-Disposition"].endswith('-2025-26.csv"')
+    assert csv_rows(response)[1:] == [
+        ["2025-05", world.co_trainer.user.full_name, "20.00", "0.00", "0", "0", "0.00", "20.00"],
+    ]
+    assert client.get(url("pay_payroll_csv", world, year="soon")).status_code == 404
+
+
 def test_pay_time_records_page_links_the_pay_pages(world, client_for):
     html = (
         client_for(world.co_trainer)

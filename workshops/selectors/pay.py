@@ -2,7 +2,7 @@
 pot's spend, statements and the payroll. Callers pass an organisation already fetched through
 ``organisation_get`` (404 outside the user's organisations); everything here stays inside it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -208,27 +208,45 @@ def payroll(*, organisation: Organisation, month: date) -> list[dict]:
     entries they declined or volunteered, and expenses to pay back. People with nothing in the
     month are left out."""
     start = month_start(month)
-    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    rows = {}
-    for member in _everyone(organisation).order_by("user__full_name", "pk"):
-        rows[member.pk] = {
-            "person": member.user.full_name,
-            "membership_id": member.pk,
-            "pay_pence": 0,
-            "donated_pence": 0,
-            "declined": 0,
-            "volunteered": 0,
-            "expenses_pence": 0,
-            "entries": 0,
-        }
-    entries = TimeEntry.objects.filter(
+    return _payroll_rows(organisation, start, _next_month(start))
+
+
+def payroll_year(*, organisation: Organisation, year: int) -> list[dict]:
+    """The financial year starting in April of ``year``, month by month: each month's rows as
+    ``payroll`` gives them, in month order, read in the same three queries."""
+    first, last = financial_year_bounds(year)
+    return _payroll_rows(organisation, first, last + timedelta(days=1))
+
+
+def _next_month(start: date) -> date:
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+def _payroll_rows(organisation: Organisation, start: date, end: date) -> list[dict]:
+    members = {m.pk: m for m in _everyone(organisation).order_by("user__full_name", "pk")}
+    order = {pk: position for position, pk in enumerate(members)}
+    rows: dict[tuple[date, int], dict] = {}
+
+    def row_for(day: date, membership_id: int) -> dict:
+        month = month_start(day)
+        return rows.setdefault(
+            (month, membership_id),
+            {
+                "month": month,
+                "person": members[membership_id].user.full_name,
+                "membership_id": membership_id,
+                "pay_pence": 0,
+                "donated_pence": 0,
+                "declined": 0,
+                "volunteered": 0,
+                "expenses_pence": 0,
+            },
+        )
+
+    for entry in TimeEntry.objects.filter(
         membership__organisation=organisation, date__gte=start, date__lt=end
-    )
-    for entry in entries:
-        row = rows.get(entry.membership_id)
-        if row is None:
-            continue
-        row["entries"] += 1
+    ):
+        row = row_for(entry.date, entry.membership_id)
         row["pay_pence"] += to_be_paid(
             payment=entry.payment,
             amount_pence=entry.amount_pence,
@@ -238,12 +256,8 @@ def payroll(*, organisation: Organisation, month: date) -> list[dict]:
             row["donated_pence"] += entry.amount_pence
         elif entry.payment in (Payment.DECLINED, Payment.VOLUNTEERED):
             row[entry.payment] += 1
-    expenses = Expense.objects.filter(
+    for expense in Expense.objects.filter(
         membership__organisation=organisation, date__gte=start, date__lt=end
-    )
-    for expense in expenses:
-        row = rows.get(expense.membership_id)
-        if row is not None:
-            row["entries"] += 1
-            row["expenses_pence"] += expense.amount_pence
-    return [row for row in rows.values() if row["entries"]]
+    ):
+        row_for(expense.date, expense.membership_id)["expenses_pence"] += expense.amount_pence
+    return [rows[key] for key in sorted(rows, key=lambda key: (key[0], order[key[1]]))]

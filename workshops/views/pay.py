@@ -401,20 +401,27 @@ PAYROLL_CSV_HEADER = [
 
 
 class PayrollCsvView(OrganisationScopedView):
-    """One month's payroll: what to pay each person (paid and reduced amounts), what they
+    """The payroll for one month (``?month=2026-05``) or, month by month, for a whole financial
+    year (``?year=2026``): what to pay each person (paid and reduced amounts), what they
     donated (paid as 0), what they declined, and expenses to pay back, in separate columns."""
 
     permission = MANAGE_MEMBERS
 
     def get(self, request, org_id):
-        try:
-            month = date.fromisoformat(f"{request.GET.get('month', '')}-01")
-        except ValueError:
-            month = month_start(timezone.localdate())
-        label = month.strftime("%Y-%m")
+        if "year" in request.GET:
+            year = _year_from(request)
+            label = financial_year_label(year)
+            found = pay_selectors.payroll_year(organisation=self.object, year=year)
+        else:
+            try:
+                month = date.fromisoformat(f"{request.GET.get('month', '')}-01")
+            except ValueError:
+                month = month_start(timezone.localdate())
+            label = month.strftime("%Y-%m")
+            found = pay_selectors.payroll(organisation=self.object, month=month)
         rows = (
             [
-                label,
+                row["month"].strftime("%Y-%m"),
                 csv_safe(row["person"]),
                 pence_to_pounds(row["pay_pence"]),
                 pence_to_pounds(row["donated_pence"]),
@@ -423,7 +430,7 @@ class PayrollCsvView(OrganisationScopedView):
                 pence_to_pounds(row["expenses_pence"]),
                 pence_to_pounds(row["pay_pence"] + row["expenses_pence"]),
             ]
-            for row in pay_selectors.payroll(organisation=self.object, month=month)
+            for row in found
         )
         return csv_response(
             filename=f"payroll-{self.object.pk}-{label}.csv", header=PAYROLL_CSV_HEADER, rows=rows
