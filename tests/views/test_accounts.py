@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MembershipFactory
 from tests.helpers import page_heading
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,26 @@ def test_header_menu_holds_the_organisation_links_and_sign_out(client_for, world
     ]
     assert '<summary class="site-menu-button">Menu</summary>' in menu
     assert ">Sign out</button>" in menu
+
+
+def test_header_menu_on_an_account_page_leads_to_the_organisation_last_used(
+    client_for, world, make_world
+):
+    elsewhere = make_world()
+    MembershipFactory(user=world.co_trainer.user, organisation=elsewhere.organisation)
+    client = client_for(world.co_trainer)
+    client.get(reverse("workshop_list", kwargs={"org_id": elsewhere.organisation.pk}))
+
+    html = client.get(reverse("sign_in_security")).content.decode()
+
+    menu = html[html.index("<details") : html.index("</details>")]
+    links = re.findall(r'<a class="site-link" href="([^"]+)"', menu)
+    assert links[:3] == [
+        reverse("workshop_list", kwargs={"org_id": elsewhere.organisation.pk}),
+        reverse("member_list", kwargs={"org_id": elsewhere.organisation.pk}),
+        reverse("time_records", kwargs={"org_id": elsewhere.organisation.pk}),
+    ]
+    assert f'<option value="{elsewhere.organisation.pk}" selected>' in menu
 
 
 def test_glossary_open_to_anyone_says_what_each_word_means(client):
