@@ -128,14 +128,17 @@ def test_a_person_erases_their_account_and_is_signed_out(client_for, two_people)
     assert client.get(reverse("home")).status_code == 302  # signed out
 
 
-def test_a_lead_erases_a_person_at_their_request_from_the_people_page(client_for, two_people):
+def test_a_lead_erases_a_person_at_their_request_from_the_remove_page(client_for, two_people):
     world = two_people
     client = client_for(world.lead)
-    people = client.get(reverse("member_list", kwargs={"org_id": world.organisation.pk}))
+    remove = reverse(
+        "member_remove", kwargs={"org_id": world.organisation.pk, "pk": world.co_trainer.pk}
+    )
+    remove_page = client.get(remove)
     url = reverse(
         "member_erase", kwargs={"org_id": world.organisation.pk, "pk": world.co_trainer.pk}
     )
-    assert url in people.content.decode()
+    assert url in remove_page.content.decode()
 
     refused = client.post(url, {"keep_words": "remove"})
     assert refused.status_code == 400
