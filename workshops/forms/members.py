@@ -135,24 +135,17 @@ class EraseForm(CrispyForm):
     )
 
 
-class MemberEraseForm(CrispyForm):
+class MemberEraseForm(EraseForm):
     """A lead erases a person at their request: the person's own choice about their words."""
 
-    keep_words = forms.TypedChoiceField(
-        label=_("What they asked for the words they wrote in sections still being worked on"),
-        choices=[
-            (
-                "keep",
-                _("Keep them, credited to “a former family carer” or “a former professional”"),
-            ),
-            ("remove", _("Take them out")),
-        ],
-        coerce=lambda value: value == "keep",
-        widget=forms.RadioSelect,
-    )
-    confirm = forms.BooleanField(
-        label=_("They asked for this, and I understand it cannot be undone"),
-    )
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep_words"].label = _(
+            "What they asked for the words they wrote in sections still being worked on"
+        )
+        self.fields["confirm"].label = _(
+            "They asked for this, and I understand it cannot be undone"
+        )
 
 
 class RetentionForm(CrispyModelForm):

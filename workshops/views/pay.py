@@ -38,6 +38,18 @@ def _pence(value):
     return None if value is None else pounds_to_pence(value)
 
 
+def _expense_fields(form):
+    """An ExpenseForm's answers as the expense services take them (the amount in pence)."""
+    data = form.cleaned_data
+    return {
+        "date": data["date"],
+        "kind": data["kind"],
+        "amount_pence": _pence(data["amount"]),
+        "miles": data["miles"],
+        "receipt_note": data["receipt_note"],
+    }
+
+
 def _year_from(request):
     """The financial year asked for (``?year=2026``), this one when none is; 404 for nonsense."""
     try:
@@ -161,15 +173,8 @@ class ExpensesView(PayPageMixin, OrganisationScopedView, ScopedFormView):
         return super().get_context_data(**page, pence_per_mile=per_mile, **kwargs)
 
     def save(self, form):
-        data = form.cleaned_data
         return pay_services.expense_add(
-            membership=self.membership,
-            date=data["date"],
-            kind=data["kind"],
-            amount_pence=_pence(data["amount"]),
-            miles=data["miles"],
-            receipt_note=data["receipt_note"],
-            actor=self.membership,
+            membership=self.membership, actor=self.membership, **_expense_fields(form)
         )
 
     def get_success_url(self):
@@ -217,15 +222,8 @@ class ExpenseEditView(ExpenseScopedMixin, OrganisationScopedView, ScopedFormView
         }
 
     def save(self, form):
-        data = form.cleaned_data
         return pay_services.expense_update(
-            expense=self.expense,
-            date=data["date"],
-            kind=data["kind"],
-            amount_pence=_pence(data["amount"]),
-            miles=data["miles"],
-            receipt_note=data["receipt_note"],
-            actor=self.membership,
+            expense=self.expense, actor=self.membership, **_expense_fields(form)
         )
 
 
