@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import ModuleFactory, SectionFactory
-from workshops.enums import DecisionKind
+from tests.helpers import consent_for
+from workshops import notifications
+from workshops.enums import DecisionKind, SectionKind
 from workshops.models import ReviewRound
+from workshops.services.consent import consent_withdraw
 from workshops.services.members import membership_remove
 from workshops.services.reviews import comment_add, review_decide, review_round_open
-from workshops.tasks import review_reminders_send
+from workshops.tasks import consent_endings_notify, review_reminders_send
 
 # Family carers write like people talk: apostrophes, quotes and ampersands must reach a
 # plain-text email as typed, not as HTML entities.
@@ -387,3 +390,56 @@ def test_notification_preferences_off_then_comment_sends_nothing_to_that_person(
         comment_add(round=round, body=COMMENT_BODY, actor=observer)
 
     assert _recipients(mail.outbox) == _emails_of(world.lead)
+
+
+# Consent for stories: told before it ends and when it has ended, once each.
+
+
+@pytest.fixture
+def story(world):
+    section = SectionFactory(
+        module=ModuleFactory(workshop=world.workshop, actor=world.lead),
+        actor=world.co_trainer,
+        title="Our first meeting",
+        kind=SectionKind.LIVED_EXPERIENCE_STORY,
+    )
+    consent_for(section, teller=world.co_trainer, actor=world.lead, days=20)
+    mail.outbox.clear()
+    return section
+
+
+def test_consent_ending_soon_and_ended_are_each_told_once_to_the_leads_and_the_teller(world, story):
+    consent_endings_notify()
+    consent_endings_notify()
+
+    assert _recipients(mail.outbox) == _emails_of(world.co_trainer, world.lead)
+    ends = story.consent.expires_on
+    assert {m.subject for m in mail.outbox} == {
+        f"Consent for the story “Our first meeting” ends on {ends:%-d %B %Y}"
+    }
+    link = settings.SITE_URL.rstrip("/") + f"/sections/{story.pk}/consent/"
+    assert all(link in m.body for m in mail.outbox)
+    mail.outbox.clear()
+
+    later = ends + timedelta(days=1)
+    notifications.consent_endings_notify(today=later)
+    notifications.consent_endings_notify(today=later)
+
+    assert _recipients(mail.outbox) == _emails_of(world.co_trainer, world.lead)
+    assert {m.subject for m in mail.outbox} == {
+        "Consent for the story “Our first meeting” has ended"
+    }
+
+
+def test_consent_given_again_is_told_of_again_and_a_withdrawn_one_is_not(world, story):
+    consent_endings_notify()
+    consent_for(story, teller=world.co_trainer, actor=world.lead, days=10)
+    mail.outbox.clear()
+
+    consent_endings_notify()
+    assert len(mail.outbox) == 2
+
+    consent_withdraw(consent=story.consent, keep_text=True, actor=world.co_trainer)
+    mail.outbox.clear()
+    notifications.consent_endings_notify(today=timezone.localdate() + timedelta(days=30))
+    assert mail.outbox == []

@@ -219,9 +219,13 @@ def test_every_email_names_only_variables_it_has(
     notifications.module_agreed_email(round)
     notifications.password_reset_email(email=world.lead.user.email)
     notifications.log_checkpoint_email(world.organisation)
+    consent = world.story.consent
+    notifications.consent_withdrawn_email(consent)
+    notifications.consent_ending_email(consent)
+    notifications.consent_ended_email(consent)
 
-    # One of each of the eight emails.
-    assert len({m.subject for m in mail.outbox}) == 8
+    # One of each of the eleven emails.
+    assert len({m.subject for m in mail.outbox}) == 11
     assert _missing_report(missing) == ""
 
 

@@ -11,11 +11,20 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from workshops.checkpoints import checkpoint_make
 from workshops.enums import DecisionKind, Role, RoundStatus
-from workshops.models import Comment, Decision, Invitation, Membership, ReviewRound, SectionRevision
+from workshops.models import (
+    Comment,
+    Decision,
+    Invitation,
+    Membership,
+    ReviewRound,
+    SectionRevision,
+    StoryConsent,
+)
 from workshops.selectors.reviews import agreed_stamp
 
 
@@ -158,6 +167,73 @@ def consent_withdrawn_email(consent) -> None:
             ),
         },
     )
+
+
+def _consent_recipients(consent):
+    """The organisation's leads, and the member whose story it is."""
+    organisation = consent.section.module.workshop.organisation
+    leads = list(organisation.memberships.filter(role=Role.LEAD).select_related("user"))
+    return leads + ([consent.teller] if consent.teller_id else [])
+
+
+def consent_ending_email(consent) -> None:
+    """Tell the leads and the teller a story's consent ends soon, so they can ask again."""
+    section = consent.section
+    send_to_members(
+        _consent_recipients(consent),
+        subject=_("Consent for the story “%(title)s” ends on %(day)s")
+        % {"title": section.title, "day": date_format(consent.expires_on, "j F Y")},
+        template="consent_ending",
+        context={
+            "consent": consent,
+            "section": section,
+            "link": absolute_url(reverse("story_consent", kwargs={"pk": section.pk})),
+        },
+    )
+
+
+def consent_ended_email(consent) -> None:
+    """Tell the leads and the teller a story's consent has ended: packs now leave it out and
+    those that hold it are refused, as after a withdrawal."""
+    section = consent.section
+    send_to_members(
+        _consent_recipients(consent),
+        subject=_("Consent for the story “%(title)s” has ended") % {"title": section.title},
+        template="consent_ended",
+        context={
+            "consent": consent,
+            "section": section,
+            "link": absolute_url(reverse("story_consent", kwargs={"pk": section.pk})),
+        },
+    )
+
+
+def consent_endings_notify(*, today: date | None = None) -> None:
+    """Daily: for each story whose consent ends within CONSENT_ENDING_NOTICE_DAYS, or has
+    ended, tell the leads and the teller once. Each notice is claimed before it is sent, so
+    two workers never both send it; safe to run more than once a day."""
+    today = today or timezone.localdate()
+    current = StoryConsent.objects.filter(withdrawn_at__isnull=True).select_related(
+        "section__module__workshop__organisation", "teller__user"
+    )
+    notices = (
+        (
+            current.filter(
+                expires_on__gte=today,
+                expires_on__lte=today + timedelta(days=settings.CONSENT_ENDING_NOTICE_DAYS),
+            ),
+            "ending_notice_sent_at",
+            consent_ending_email,
+        ),
+        (current.filter(expires_on__lt=today), "ended_notice_sent_at", consent_ended_email),
+    )
+    for due, sent_field, send in notices:
+        for consent in due.filter(**{f"{sent_field}__isnull": True}):
+            claimed = StoryConsent.objects.filter(
+                pk=consent.pk, **{f"{sent_field}__isnull": True}
+            ).update(**{sent_field: timezone.now()})
+            if claimed:
+                send(consent)
 
 
 def review_reminder_email(round: ReviewRound) -> None:

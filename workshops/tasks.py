@@ -93,6 +93,11 @@ def consent_withdrawn_notify(consent_id, outbox_id=None):
 
 
 @shared_task
+def consent_endings_notify():
+    notifications.consent_endings_notify()
+
+
+@shared_task
 def retention_apply():
     retention.retention_apply()
 

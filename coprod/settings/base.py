@@ -211,6 +211,8 @@ CELERY_IMPORTS = ["workshops.health"]
 # lost (a restarted Redis keeps nothing) and is handed over again; a task claims its job first,
 # so one still queued runs only once.
 OUTBOX_REDISPATCH_AFTER = int(env_str("OUTBOX_REDISPATCH_AFTER", "300"))
+# How many days before a story's consent ends the leads and the teller are told, to ask again.
+CONSENT_ENDING_NOTICE_DAYS = int(env_str("CONSENT_ENDING_NOTICE_DAYS", "30"))
 CELERY_BEAT_SCHEDULE = {
     # Jobs whose broker was down when they were asked for go as soon as it is back.
     "outbox-sweep": {"task": "workshops.tasks.outbox_sweep", "schedule": 30.0},
@@ -221,7 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.tasks.review_reminders_send",
         "schedule": crontab(hour=8, minute=0),
     },
-    # Attendees' details and evaluation answers are deleted once their retention period ends.
+    # The leads and the teller are told when a story's consent ends soon, and when it has ended.
+    "consent-endings": {
+        "task": "workshops.tasks.consent_endings_notify",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    # Each organisation's retention periods (attendees, answers, closed accounts) applied.
     "retention": {
         "task": "workshops.tasks.retention_apply",
         "schedule": crontab(hour=3, minute=30),

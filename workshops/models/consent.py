@@ -62,6 +62,10 @@ class StoryConsent(models.Model):
     # before then keep the words they were signed on (their hash depends on them), but no page
     # shows them any more. Kept if consent is given again, for the new words only.
     text_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the leads and the teller were told the consent ends soon, and that it has ended
+    # (notifications.consent_endings_notify, daily); cleared when consent is given again.
+    ending_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     scope_parents = ("section",)
 

@@ -73,6 +73,8 @@ def consent_record(
             "recorded_by": actor,
             "withdrawn_at": None,
             "withdrawn_by": None,
+            "ending_notice_sent_at": None,
+            "ended_notice_sent_at": None,
         },
     )
     contribution_record(actor=actor, action=Action.CONSENT_RECORD, target=section)
