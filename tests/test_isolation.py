@@ -306,6 +306,11 @@ ROUTES = {
         methods=("GET", "POST"),
         post_data=lambda w: {"keep_words": "keep", "confirm": "on"},
     ),
+    "working_rules": Route(
+        lambda w: {"org_id": w.organisation.pk},
+        methods=("GET", "POST"),
+        post_data=lambda w: {"family_carer_approvals_needed": "2"},
+    ),
     "retention": Route(
         lambda w: {"org_id": w.organisation.pk},
         methods=("GET", "POST"),

@@ -76,6 +76,10 @@ class Action(models.TextChoices):
     MEMBER_UNLOCK = "member.unlock", _("Person let in again after too many wrong passwords")
     ORGANISATION_RULES = "organisation.rules", _("Organisation's sign-in rule changed")
     ORGANISATION_RETENTION = "organisation.retention", _("How long details are kept changed")
+    ORGANISATION_WORKING_RULES = (
+        "organisation.working_rules",
+        _("Sign-off, co-delivery or balance rules changed"),
+    )
     REVIEW_OPEN = "review.open", _("Review round opened")
     REVIEW_WITHDRAW = "review.withdraw", _("Review round withdrawn")
     REVIEW_CLOSE = "review.close", _("Review round closed with changes requested")

@@ -97,6 +97,7 @@ urlpatterns = [
         name="member_erase",
     ),
     path("o/<int:org_id>/retention/", members.RetentionView.as_view(), name="retention"),
+    path("o/<int:org_id>/rules/", members.WorkingRulesView.as_view(), name="working_rules"),
     path(
         "o/<int:org_id>/members/<int:pk>/remove/",
         members.MemberRemoveView.as_view(),

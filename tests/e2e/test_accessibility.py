@@ -194,6 +194,7 @@ VISITS = {
     "member_remove": Visit(LEAD, _member),
     "member_erase": Visit(LEAD, _member),
     "retention": Visit(LEAD, _org),
+    "working_rules": Visit(LEAD, _org),
     "member_data": Visit(LEAD, _member, kind=DATA, content_type=ZIP),
     # Its button is beside a member who is locked out, on the team page.
     "member_unlock": Visit(LEAD, _org, form_on="member_list"),

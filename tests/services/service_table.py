@@ -851,6 +851,21 @@ def _organisation_retention_set(w):
     return act, lambda r: [entry(Action.ORGANISATION_RETENTION, w.lead, w.organisation)]
 
 
+def _organisation_working_rules_set(w):
+    def act():
+        return organisations.organisation_working_rules_set(
+            organisation=w.organisation,
+            family_carer_approvals_needed=2,
+            professional_approvals_needed=1,
+            delivery_family_carers_needed=1,
+            delivery_professionals_needed=1,
+            balance_threshold_percent=25,
+            actor=_by(w, w.lead),
+        )
+
+    return act, lambda r: [entry(Action.ORGANISATION_WORKING_RULES, w.lead, w.organisation)]
+
+
 def _section_rewrite(w):
     def act():
         return content.section_rewrite(
@@ -1075,6 +1090,7 @@ SERVICES = {
     ),
     "members.membership_set_credit_preference": Service(_membership_set_credit_preference),
     "organisations.organisation_retention_set": Service(_organisation_retention_set),
+    "organisations.organisation_working_rules_set": Service(_organisation_working_rules_set),
     "organisations.organisation_create": Service(
         no_entry="the site operator's write, before the organisation has a member to log as: "
         "its log starts when the invited lead joins (member.join, as invitation_accept)"

@@ -11,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
-from tests.helpers import form_values, make_people, make_team, page_heading, query_count, sign_in
+from tests.helpers import (
+    field_errors,
+    form_values,
+    make_people,
+    make_team,
+    page_heading,
+    query_count,
+    sign_in,
+)
 from workshops.enums import Action, CreditPreference, Perspective, Role
 from workshops.models import ContributionEntry, Invitation, Membership, SectionRevision, User
 
@@ -593,3 +601,36 @@ def test_invitation_page_starts_from_the_name_the_inviter_typed(client, world):
     response = client.get(reverse("invitation_accept", kwargs={"token": invitation.token}))
 
     assert response.context["form"]["full_name"].value() == "Priya Shah"
+
+
+def test_a_lead_sets_the_sign_off_and_co_delivery_rules_and_none_of_each_is_refused(
+    client_for, world
+):
+    client = client_for(world.lead)
+    url = reverse("working_rules", kwargs={"org_id": world.organisation.pk})
+    people = client.get(reverse("member_list", kwargs={"org_id": world.organisation.pk}))
+    assert url in people.content.decode()
+    rules = {
+        "family_carer_approvals_needed": "2",
+        "professional_approvals_needed": "1",
+        "delivery_family_carers_needed": "1",
+        "delivery_professionals_needed": "0",
+        "balance_threshold_percent": "25",
+    }
+
+    refused = client.post(url, rules)
+
+    assert refused.status_code == 400
+    assert field_errors(refused.content.decode())["delivery_professionals_needed"] == [
+        "Between 1 and 10: both perspectives are needed."
+    ]
+    world.organisation.refresh_from_db()
+    assert world.organisation.family_carer_approvals_needed == 1
+
+    assert client.post(url, {**rules, "delivery_professionals_needed": "1"}).status_code == 302
+
+    world.organisation.refresh_from_db()
+    assert world.organisation.family_carer_approvals_needed == 2
+    assert world.organisation.balance_threshold_percent == 25
+    assert ContributionEntry.objects.filter(action=Action.ORGANISATION_WORKING_RULES).count() == 1
+    assert client_for(world.co_trainer).get(url).status_code == 403

@@ -156,3 +156,15 @@ class RetentionForm(CrispyModelForm):
             "answer_retention_days",
             "closed_account_retention_days",
         ]
+
+
+class WorkingRulesForm(CrispyModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "family_carer_approvals_needed",
+            "professional_approvals_needed",
+            "delivery_family_carers_needed",
+            "delivery_professionals_needed",
+            "balance_threshold_percent",
+        ]

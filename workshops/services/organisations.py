@@ -1,5 +1,5 @@
 """Making an organisation (the site operator's write, from the command line or the operator
-page), and how long it keeps people's details (its lead's)."""
+page), and its lead's settings: how it signs off and delivers, and how long it keeps details."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -114,4 +114,47 @@ def organisation_retention_set(
         ]
     )
     contribution_record(actor=actor, action=Action.ORGANISATION_RETENTION, target=organisation)
+    return organisation
+
+
+MOST_PEOPLE_A_RULE_ASKS_FOR = 10
+
+
+@transaction.atomic
+def organisation_working_rules_set(
+    *,
+    organisation: Organisation,
+    family_carer_approvals_needed: int,
+    professional_approvals_needed: int,
+    delivery_family_carers_needed: int,
+    delivery_professionals_needed: int,
+    balance_threshold_percent: int,
+    actor: Membership,
+) -> Organisation:
+    """A lead sets how many family carers and professionals must approve a module, how many of
+    each must lead every delivery session, and below what share of words the balance warns.
+    Each rule asks for at least one of each perspective: co-production needs both. Rounds still
+    open are judged by the new numbers from their next decision. Logged."""
+    require(actor, MANAGE_MEMBERS, organisation)
+    numbers = {
+        "family_carer_approvals_needed": family_carer_approvals_needed,
+        "professional_approvals_needed": professional_approvals_needed,
+        "delivery_family_carers_needed": delivery_family_carers_needed,
+        "delivery_professionals_needed": delivery_professionals_needed,
+    }
+    errors = {
+        name: _("Between 1 and %(most)s: both perspectives are needed.")
+        % {"most": MOST_PEOPLE_A_RULE_ASKS_FOR}
+        for name, value in numbers.items()
+        if not 1 <= value <= MOST_PEOPLE_A_RULE_ASKS_FOR
+    }
+    if not 0 <= balance_threshold_percent <= 50:
+        errors["balance_threshold_percent"] = _("Between 0 and 50.")
+    if errors:
+        raise ValidationError(errors)
+    for name, value in {**numbers, "balance_threshold_percent": balance_threshold_percent}.items():
+        setattr(organisation, name, value)
+    # Only these fields: the log's head hash is moved by contribution_record.
+    organisation.save(update_fields=[*numbers, "balance_threshold_percent"])
+    contribution_record(actor=actor, action=Action.ORGANISATION_WORKING_RULES, target=organisation)
     return organisation

@@ -19,6 +19,7 @@ from workshops.forms.members import (
     MemberEraseForm,
     MembershipForm,
     RetentionForm,
+    WorkingRulesForm,
 )
 from workshops.rules import MANAGE_MEMBERS, VIEW
 from workshops.selectors.members import (
@@ -205,6 +206,24 @@ class RetentionView(MembersFormView):
 
     def save(self, form):
         return organisation_services.organisation_retention_set(
+            organisation=self.object, actor=self.membership, **form.cleaned_data
+        )
+
+
+class WorkingRulesView(MembersFormView):
+    """A lead sets how the organisation signs off modules and leads its sessions."""
+
+    form_class = WorkingRulesForm
+    template_name = "workshops/working_rules.html"
+    title = gettext_lazy("How we sign off and deliver")
+    submit_label = gettext_lazy("Save the rules")
+    success_message = gettext_lazy("Saved.")
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in WorkingRulesForm.Meta.fields}
+
+    def save(self, form):
+        return organisation_services.organisation_working_rules_set(
             organisation=self.object, actor=self.membership, **form.cleaned_data
         )
 
