@@ -114,6 +114,9 @@ def test_header_menu_on_an_account_page_leads_to_the_organisation_last_used(
         reverse("time_records", kwargs={"org_id": elsewhere.organisation.pk}),
     ]
     assert f'<option value="{elsewhere.organisation.pk}" selected>' in menu
+    lead_page = client_for(world.lead).get(reverse("sign_in_security")).content.decode()
+    log = reverse("contribution_log", kwargs={"org_id": world.organisation.pk})
+    assert f'<a class="site-link" href="{log}">' in lead_page
 
 
 def test_glossary_open_to_anyone_says_what_each_word_means(client):
