@@ -5,6 +5,13 @@ import re
 from crispy_forms.helper import FormHelper
 from django import forms
 
+
+def date_input():
+    """A browser's date box: it takes its value only in ISO form (2026-05-04), so a date given
+    in the language's own form (04/05/2026) would show as an empty box."""
+    return forms.DateInput({"type": "date"}, format="%Y-%m-%d")
+
+
 # Control characters other than tab and newlines: invisible, never meant, and some databases
 # refuse them. Removed rather than refused so a paste from another program still saves.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

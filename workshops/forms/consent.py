@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workshops.enums import ConsentAudience, ConsentMethod, CreditPreference
 
-from .base import CrispyForm
+from .base import CrispyForm, date_input
 
 
 class StoryConsentForm(CrispyForm):
@@ -26,7 +26,7 @@ class StoryConsentForm(CrispyForm):
     )
     expires_on = forms.DateField(
         label=_("Consent ends on"),
-        widget=forms.DateInput({"type": "date"}),
+        widget=date_input(),
         help_text=_("Ask again before then. After it, no pack holds the story."),
     )
     method = forms.ChoiceField(

@@ -7,17 +7,15 @@ from workshops.enums import (
     Action,
 )
 
+from .base import date_input
+
 
 class ContributionLogFilterForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), coerce=int, required=False, empty_value=None)
     module = forms.TypedChoiceField(label=_("Module"), coerce=int, required=False, empty_value=None)
     action = forms.ChoiceField(label=_("Action"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput({"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=date_input())
+    date_to = forms.DateField(label=_("To"), required=False, widget=date_input())
 
     def __init__(self, *args, memberships=(), modules=(), **kwargs):
         super().__init__(*args, **kwargs)

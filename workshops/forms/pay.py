@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from workshops.enums import ExpenseKind, Payment, RateUnit
 from workshops.models import PayRate
 
-from .base import CrispyForm
+from .base import CrispyForm, date_input
 
 MAX_POUNDS = Decimal("1000000")
 
@@ -27,11 +27,6 @@ def pounds_field(label, *, required=True, help_text=""):
             "max_decimal_places": _("Enter no more than 2 figures after the point."),
         },
     )
-
-
-def date_input():
-    # A date field shows its value only in ISO form (2026-05-04), whatever the language.
-    return forms.DateInput({"type": "date"}, format="%Y-%m-%d")
 
 
 class PayRateForm(CrispyForm):

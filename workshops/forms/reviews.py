@@ -9,7 +9,7 @@ from workshops.enums import (
     DecisionKind,
 )
 
-from .base import CleanTextMixin, CrispyForm
+from .base import CleanTextMixin, CrispyForm, date_input
 
 
 class CompareForm(forms.Form):
@@ -33,7 +33,7 @@ class ReviewRoundOpenForm(CrispyForm):
     due_date = forms.DateField(
         label=_("Please review by (optional)"),
         required=False,
-        widget=forms.DateInput({"type": "date"}),
+        widget=date_input(),
         help_text=_("Reviewers get a reminder the day before."),
     )
     message = forms.CharField(

@@ -8,7 +8,7 @@ from workshops.enums import (
     TimeActivity,
 )
 
-from .base import CrispyForm
+from .base import CrispyForm, date_input
 
 # A reduced amount is chosen afterwards, on the payments page, once the full amount is known.
 PAYMENT_WHEN_RECORDING = [
@@ -17,7 +17,7 @@ PAYMENT_WHEN_RECORDING = [
 
 
 class TimeEntryForm(CrispyForm):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput({"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=date_input())
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=24 * 60)
     activity = forms.ChoiceField(label=_("Activity"), choices=TimeActivity.choices)
     payment = forms.ChoiceField(
