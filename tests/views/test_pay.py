@@ -10,8 +10,15 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.helpers import field_errors
-from workshops.enums import ExpenseKind, Payment, RateUnit, TimeActivity
-from workshops.models import Expense, FundingPot, PayMonthClose, PayRate, TimeEntry
+from workshops.enums import Action, ExpenseKind, Payment, RateUnit, TimeActivity
+from workshops.models import (
+    ContributionEntry,
+    Expense,
+    FundingPot,
+    PayMonthClose,
+    PayRate,
+    TimeEntry,
+)
 from workshops.services import pay as pay_services
 from workshops.services import time as time_services
 
@@ -150,6 +157,31 @@ def test_pay_expenses_page_claims_mileage_and_needs_a_receipt_note(world, client
     assert mileage.status_code == 302
     assert Expense.objects.get().amount_pence == 900
     assert "£9.00" in client.get(url("pay_expenses", world)).content.decode()
+
+
+def test_pay_expenses_a_lead_claims_for_someone_and_others_may_not_look(
+    world, other_world, client_for
+):
+    lead = client_for(world.lead)
+    theirs = url("pay_expenses", world, person=world.co_trainer.pk)
+    page = lead.get(theirs).content.decode()
+    assert f"Expenses of {world.co_trainer.user.full_name}" in page
+
+    response = lead.post(
+        theirs,
+        {"date": "2025-05-01", "kind": "parking", "amount": "3", "receipt_note": "handed in"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == theirs
+    expense = Expense.objects.get()
+    assert expense.membership_id == world.co_trainer.pk
+    entry = ContributionEntry.objects.get(action=Action.EXPENSE_ADD)
+    assert entry.membership_id == world.lead.pk
+    assert "£3.00" in lead.get(theirs).content.decode()
+    carer = client_for(world.co_trainer)
+    assert carer.get(url("pay_expenses", world, person=world.lead.pk)).status_code == 403
+    assert lead.get(url("pay_expenses", world, person=other_world.lead.pk)).status_code == 404
 
 
 def test_pay_months_lead_closes_one_and_a_bad_month_is_refused(world, client_for):

@@ -156,8 +156,20 @@ class PaymentChoicesView(PayPageMixin, OrganisationScopedView, ScopedFormView):
         return reverse("pay_choices", kwargs={"org_id": self.object.pk})
 
 
+def _person_chosen(view):
+    """Whose pay a page is about: one's own, or, for a lead, anyone's in the organisation
+    (``?person=``); 403 for anyone else asking about another person."""
+    person = view.request.GET.get("person")
+    if person in (None, "", str(view.membership.pk)):
+        return view.membership
+    if can(view.request.user, MANAGE_MEMBERS, view.object):
+        return pay_selectors.member_get(organisation=view.object, pk=person)
+    raise PermissionDenied
+
+
 class ExpensesView(PayPageMixin, OrganisationScopedView, ScopedFormView):
-    """A person's own expenses, kept apart from payments, and a form to claim one."""
+    """A person's own expenses, kept apart from payments, and a form to claim one; a lead may
+    open anyone's (``?person=``) and claim for them, for instance from receipts handed in."""
 
     permission = VIEW
     template_name = "pay/expenses.html"
@@ -167,18 +179,26 @@ class ExpensesView(PayPageMixin, OrganisationScopedView, ScopedFormView):
     def get_initial(self):
         return {"date": timezone.localdate()}
 
+    def load_related_objects(self):
+        self.person = _person_chosen(self)
+
     def get_context_data(self, **kwargs):
-        page = pay_selectors.expenses_page(membership=self.membership)
+        page = pay_selectors.expenses_page(membership=self.person)
         per_mile = pay_selectors.pence_per_mile(organisation=self.object, day=timezone.localdate())
-        return super().get_context_data(**page, pence_per_mile=per_mile, **kwargs)
+        everyone = can(self.request.user, MANAGE_MEMBERS, self.object)
+        people = pay_selectors.statement_people(organisation=self.object) if everyone else None
+        return super().get_context_data(
+            **page, pence_per_mile=per_mile, person=self.person, people=people, **kwargs
+        )
 
     def save(self, form):
         return pay_services.expense_add(
-            membership=self.membership, actor=self.membership, **_expense_fields(form)
+            membership=self.person, actor=self.membership, **_expense_fields(form)
         )
 
     def get_success_url(self):
-        return reverse("pay_expenses", kwargs={"org_id": self.object.pk})
+        url = reverse("pay_expenses", kwargs={"org_id": self.object.pk})
+        return url if self.person == self.membership else f"{url}?person={self.person.pk}"
 
 
 class ExpenseScopedMixin:
@@ -195,7 +215,9 @@ class ExpenseScopedMixin:
         )
 
     def get_success_url(self):
-        return reverse("pay_expenses", kwargs={"org_id": self.object.pk})
+        url = reverse("pay_expenses", kwargs={"org_id": self.object.pk})
+        mine = self.expense.membership_id == self.membership.pk
+        return url if mine else f"{url}?person={self.expense.membership_id}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -332,14 +354,7 @@ class StatementMixin:
     permission = VIEW
 
     def statement(self, request):
-        person = request.GET.get("person")
-        if person in (None, "", str(self.membership.pk)):
-            membership = self.membership
-        elif can(request.user, MANAGE_MEMBERS, self.object):
-            membership = pay_selectors.member_get(organisation=self.object, pk=person)
-        else:
-            raise PermissionDenied
-        return pay_selectors.statement(membership=membership, year=_year_from(request))
+        return pay_selectors.statement(membership=_person_chosen(self), year=_year_from(request))
 
 
 STATEMENT_CSV_HEADER = [
