@@ -20,6 +20,7 @@ from workshops import notifications
 from workshops.enums import DecisionKind, SectionKind
 from workshops.models import ReviewRound
 from workshops.services.consent import consent_withdraw
+from workshops.services.content import section_delete
 from workshops.services.members import membership_remove
 from workshops.services.reviews import comment_add, review_decide, review_round_open
 from workshops.tasks import consent_endings_notify, review_reminders_send
@@ -442,4 +443,13 @@ def test_consent_given_again_is_told_of_again_and_a_withdrawn_one_is_not(world, 
     consent_withdraw(consent=story.consent, keep_text=True, actor=world.co_trainer)
     mail.outbox.clear()
     notifications.consent_endings_notify(today=timezone.localdate() + timedelta(days=30))
+    assert mail.outbox == []
+
+
+def test_consent_of_a_deleted_story_is_not_told_of(world, story):
+    section_delete(section=story, actor=world.lead)
+    mail.outbox.clear()
+
+    notifications.consent_endings_notify(today=story.consent.expires_on + timedelta(days=1))
+
     assert mail.outbox == []

@@ -209,13 +209,16 @@ def consent_ended_email(consent) -> None:
 
 
 def consent_endings_notify(*, today: date | None = None) -> None:
-    """Daily: for each story whose consent ends within CONSENT_ENDING_NOTICE_DAYS, or has
-    ended, tell the leads and the teller once. Each notice is claimed before it is sent, so
-    two workers never both send it; safe to run more than once a day."""
+    """Daily: for each story still in the material whose consent ends within
+    CONSENT_ENDING_NOTICE_DAYS, or has ended, tell the leads and the teller once. Each notice
+    is claimed before it is sent, so two workers never both send it, and given back if the
+    sending fails, so the next run tries again; safe to run more than once a day."""
     today = today or timezone.localdate()
-    current = StoryConsent.objects.filter(withdrawn_at__isnull=True).select_related(
-        "section__module__workshop__organisation", "teller__user"
-    )
+    current = StoryConsent.objects.filter(
+        withdrawn_at__isnull=True,
+        section__deleted_at__isnull=True,
+        section__module__deleted_at__isnull=True,
+    ).select_related("section__module__workshop__organisation", "teller__user")
     notices = (
         (
             current.filter(
@@ -232,8 +235,13 @@ def consent_endings_notify(*, today: date | None = None) -> None:
             claimed = StoryConsent.objects.filter(
                 pk=consent.pk, **{f"{sent_field}__isnull": True}
             ).update(**{sent_field: timezone.now()})
-            if claimed:
+            if not claimed:
+                continue
+            try:
                 send(consent)
+            except BaseException:
+                StoryConsent.objects.filter(pk=consent.pk).update(**{sent_field: None})
+                raise
 
 
 def review_reminder_email(round: ReviewRound) -> None:

@@ -140,3 +140,40 @@ def test_a_lead_cannot_erase_themselves_this_way(world):
 def test_only_a_lead_may_erase_someone_else(world, person):
     with pytest.raises(PermissionDenied):
         member_erase(member=person, keep_words=True, actor=world.co_trainer)
+
+
+def test_a_lead_cannot_erase_another_lead_or_someone_who_runs_the_site(world, person):
+    co_lead = MembershipFactory(organisation=world.organisation, role=Role.LEAD)
+    with pytest.raises(ValidationError):
+        member_erase(member=co_lead, keep_words=True, actor=world.lead)
+
+    person.user.is_staff = True
+    person.user.save()
+    with pytest.raises(ValidationError):
+        member_erase(member=person, keep_words=True, actor=world.lead)
+
+    person.user.refresh_from_db()
+    assert person.user.full_name == NAME
+
+
+def test_a_leads_erasure_takes_words_out_only_in_their_organisation(world, person, make_world):
+    elsewhere = make_world()
+    left = MembershipFactory(
+        user=person.user, organisation=elsewhere.organisation, perspective=Perspective.FAMILY_CARER
+    )
+    theirs = write_section(
+        elsewhere.module, actor=left, title="Written elsewhere", body="Zephyrine elsewhere."
+    )
+    member_services.membership_remove(membership=left, actor=elsewhere.lead)
+
+    member_erase(member=person, keep_words=False, actor=world.lead)
+
+    theirs.refresh_from_db()
+    assert theirs.body == "Zephyrine elsewhere."  # kept, credited to the new name
+    assert "Zephyrine" not in Section.objects.get(title="Mine alone").body
+    logged = ContributionEntry.objects.filter(
+        organisation=elsewhere.organisation, action=Action.MEMBER_ERASE
+    ).get()
+    assert logged.membership_id == left.pk
+    elsewhere.organisation.refresh_from_db()
+    assert chain_verify(elsewhere.organisation) is None

@@ -8,16 +8,18 @@ from django.utils import timezone
 
 from tests.factories import MembershipFactory
 from workshops.contribution_log import chain_verify
-from workshops.enums import Action, Perspective
+from workshops.enums import Action, Perspective, Role
 from workshops.models import (
     Attendee,
     ContributionEntry,
     EvaluationResponse,
     Membership,
     Organisation,
+    User,
 )
 from workshops.services import deliveries as delivery_services
 from workshops.services import evaluation as evaluation_services
+from workshops.services import members as member_services
 from workshops.services.retention import retention_apply
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +129,23 @@ def test_an_account_still_in_one_organisation_or_kept_by_one_is_not_cleared(worl
     still_here.user.refresh_from_db()
     kept.user.refresh_from_db()
     assert still_here.user.full_name == kept.user.full_name == "Ottoline Leftwich"
+
+
+def test_a_closed_account_invited_back_or_running_the_site_is_not_cleared(world):
+    _periods(world, closed_account_retention_days=30)
+    invited_back = _member_who_left(world, days_ago=400)
+    member_services.invitation_create(
+        organisation=world.organisation,
+        email=invited_back.user.email,
+        role=Role.CO_TRAINER,
+        perspective=Perspective.FAMILY_CARER,
+        actor=world.lead,
+    )
+    operator = _member_who_left(world, days_ago=400)
+    User.objects.filter(pk=operator.user_id).update(is_staff=True)
+
+    assert retention_apply()["accounts"] == 0
+
+    invited_back.user.refresh_from_db()
+    operator.user.refresh_from_db()
+    assert invited_back.user.full_name == operator.user.full_name == "Ottoline Leftwich"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import MembershipFactory
 from tests.helpers import agree_module, download, edit_section, field_errors
 from workshops.enums import Role
-from workshops.models import Pack, ReviewRound, StoryConsent
+from workshops.models import Pack, ReviewRound, Section, StoryConsent
 from workshops.services import reviews as review_services
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,7 @@ def test_a_name_to_keep_out_is_warned_about_beside_the_text_and_can_be_saved_on_
     assert response.status_code == 400
     errors = " ".join(field_errors(response.content.decode())["body"])
     assert "“Jamie”" in errors and "“River Ward”" in errors
+    assert 'name="names_confirmed"' in response.content.decode()
     world.story.refresh_from_db()
     assert "jamie" not in world.story.body
     assert client.post(url, {**data, "names_confirmed": "on"}).status_code == 302
@@ -122,14 +123,23 @@ def test_someone_else_without_editing_rights_cannot_withdraw(client_for, world):
     assert world.story.body
 
 
-def test_words_erased_at_withdrawal_are_not_shown_on_the_review_page_that_froze_them(
+def test_words_erased_at_withdrawal_are_not_shown_on_the_review_page_that_froze_them_nor_quoted(
     client_for, world
 ):
     words = "Pumpernickel the teddy came too."
     edit_section(world.story, words, actor=world.co_trainer)
     review_services.review_round_withdraw(round=world.review_round, actor=world.lead)
-    agree_module(world.module, reviewers=[world.lead, world.co_trainer], actor=world.lead)
+    review_services.review_round_open(
+        module=world.module, reviewers=[world.lead, world.co_trainer], actor=world.lead
+    )
     frozen = ReviewRound.objects.filter(module=world.module).order_by("-number").first()
+    review_services.comment_add(
+        round=frozen,
+        body="Lovely.",
+        section_id=world.story.pk,
+        quote="Pumpernickel the teddy",
+        actor=world.lead,
+    )
     client = client_for(world.lead)
     round_url = frozen.get_absolute_url()
     assert "Pumpernickel" in client.get(round_url).content.decode()
@@ -142,3 +152,22 @@ def test_words_erased_at_withdrawal_are_not_shown_on_the_review_page_that_froze_
     assert "Pumpernickel" not in page
     assert "asked for its words to be erased" in page
     assert frozen.version.section_snapshot(world.story.pk)["body"] == words  # still signed
+
+
+def test_the_save_anyway_box_is_offered_whenever_the_names_are_refused(client_for, world):
+    # A story once turned into another kind is still checked: the box must be there to say so.
+    StoryConsent.objects.filter(section=world.story).update(names_to_keep_out="Jamie")
+    Section.objects.filter(pk=world.story.pk).update(kind="explanation")
+    url = reverse("section_edit", kwargs={"pk": world.story.pk})
+    data = {
+        "title": world.story.title,
+        "kind": "story",
+        "body": "Jamie again.",
+        "audience": "everyone",
+        "based_on_version": world.story.version,
+    }
+
+    response = client_for(world.co_trainer).post(url, data)
+
+    assert response.status_code == 400
+    assert 'name="names_confirmed"' in response.content.decode()

@@ -122,6 +122,7 @@ def version_comparison(
                 "title": section["title"],
                 "status": SectionChange.CHANGED if before else SectionChange.ADDED,
                 "is_added": not before,
+                "words_erased": section.get("words_erased", False),
                 "diff_html": word_diff_html(
                     old_text=before["body"] if before else "", new_text=section["body"]
                 ),
@@ -136,6 +137,7 @@ def version_comparison(
                     "title": section["title"],
                     "status": SectionChange.REMOVED,
                     "is_removed": True,
+                    "words_erased": section.get("words_erased", False),
                     "diff_html": word_diff_html(old_text=section["body"], new_text=""),
                 }
             )

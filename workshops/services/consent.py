@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from workshops.enums import Action, ConsentMethod, SectionKind
 from workshops.models import (
+    Comment,
     LiveDocument,
     LiveUpdate,
     Membership,
@@ -107,11 +108,12 @@ def consent_withdraw(*, consent: StoryConsent, keep_text: bool, actor: Membershi
 
 
 def _erase_story_text(section: Section, *, actor: Membership) -> None:
-    """Erase a story's words from the section, every earlier version of it and its live room,
-    leaving a new, empty version in the history. Versions frozen for review keep the text they
-    were signed on (they are the signed record), but no page shows it and no pack prints it
-    any more."""
+    """Erase a story's words from the section, every earlier version of it, the passages that
+    comments quoted from it and its live room, leaving a new, empty version in the history.
+    Versions frozen for review keep the text they were signed on (they are the signed record),
+    but no page shows it and no pack prints it any more."""
     SectionRevision.objects.filter(section=section).update(body="", attribution=[])
+    Comment.objects.filter(section_id=section.pk).exclude(quote="").update(quote="")
     LiveUpdate.objects.filter(section=section).delete()
     LiveDocument.objects.filter(section=section).delete()
     section_rewrite(section=section, body="", attribution=[], actor=actor)

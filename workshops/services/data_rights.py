@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from workshops.attribution import without_authors, words_by_author
 from workshops.data_export import export_zip
-from workshops.enums import Action, CreditPreference, Perspective
+from workshops.enums import Action, CreditPreference, Perspective, Role
 from workshops.models import Invitation, Membership, Section, User
 from workshops.rules import MANAGE_MEMBERS
 from workshops.selectors.data_export import person_data
@@ -65,23 +65,49 @@ def person_erase(*, user: User, keep_words: bool) -> User:
 def member_erase(*, member: Membership, keep_words: bool, actor: Membership) -> User:
     """A lead erases a person at the person's request, made by letter, phone or in person (see
     ``_erase``). Only for someone who belongs to no other organisation now, as the account is
-    theirs everywhere: otherwise they erase it themselves. Logged, with the lead as actor."""
+    theirs everywhere (otherwise they erase it themselves), who is not a lead (one lead may not
+    close another's account: change their role first) and who does not run the site. Words are
+    taken out, if asked, only in this organisation's sections. Logged here with the lead as
+    actor, and in any organisation they left before, as their own request."""
     require(actor, MANAGE_MEMBERS, member)
+    _refuse_member_erase(member, actor)
+    memberships = _memberships_of(member.user)
+    contribution_record(actor=actor, action=Action.MEMBER_ERASE, target=member)
+    for membership in memberships:
+        if membership.organisation_id != member.organisation_id:
+            contribution_record(actor=membership, action=Action.MEMBER_ERASE, target=membership)
+    return _erase(member.user, memberships, keep_words=keep_words, words_in=[member])
+
+
+def _refuse_member_erase(member: Membership, actor: Membership) -> None:
+    name = member.user.full_name
     if member.pk == actor.pk:
         raise ValidationError(_("To erase your own account, use “Erase my account” instead."))
-    memberships = _memberships_of(member.user)
-    if any(
-        m.organisation_id != member.organisation_id and m.removed_at is None for m in memberships
+    if member.role == Role.LEAD:
+        raise ValidationError(
+            _(
+                "%(name)s is a lead. Change their role first, or they can erase their own "
+                "account from “Erase my account”."
+            )
+            % {"name": name}
+        )
+    if member.user.is_staff or member.user.is_superuser:
+        raise ValidationError(
+            _("%(name)s runs this coprod site: ask them to close their account themselves.")
+            % {"name": name}
+        )
+    if (
+        Membership.objects.filter(user=member.user, removed_at__isnull=True)
+        .exclude(organisation_id=member.organisation_id)
+        .exists()
     ):
         raise ValidationError(
             _(
                 "%(name)s also belongs to another organisation in coprod, so only they can "
                 "erase their account, from “Erase my account” on their account page."
             )
-            % {"name": member.user.full_name}
+            % {"name": name}
         )
-    contribution_record(actor=actor, action=Action.MEMBER_ERASE, target=member)
-    return _erase(member.user, memberships, keep_words=keep_words)
 
 
 @transaction.atomic
@@ -94,10 +120,17 @@ def closed_account_clear(*, user: User) -> User:
     return _erase(user, memberships, keep_words=True)
 
 
-def _erase(user: User, memberships: list[Membership], *, keep_words: bool) -> User:
+def _erase(
+    user: User,
+    memberships: list[Membership],
+    *,
+    keep_words: bool,
+    words_in: list[Membership] | None = None,
+) -> User:
     """Their name and contact become "a former family carer" or "a former professional"
     everywhere coprod shows or prints them from now on, their account is closed, and their
-    words in current sections are kept or taken out.
+    words in current sections are kept or taken out (in the organisations of ``words_in``, by
+    default all of theirs).
 
     What stays: versions frozen for review and packs already made keep the text they were
     signed on (their credits read the new name); the contribution log keeps its chain, as it
@@ -105,7 +138,7 @@ def _erase(user: User, memberships: list[Membership], *, keep_words: bool) -> Us
     """
     perspective = memberships[0].perspective if memberships else Perspective.PROFESSIONAL
     if not keep_words:
-        _remove_words(memberships)
+        _remove_words(memberships if words_in is None else words_in)
     old_email, erased_email = user.email, f"erased-{user.pk}@{ERASED_DOMAIN}"
     Invitation.objects.filter(email__iexact=old_email).update(
         email=erased_email, full_name="", job_title=""

@@ -321,6 +321,7 @@ class SectionEditView(EditFormMixin, SectionFormView):
         if self.request.method == "GET":
             kwargs.setdefault("preview_html", self.object.body_html)
         kwargs.setdefault("section", self.object)
+        kwargs.setdefault("names_kept_out", getattr(self, "names_kept_out", []))
         return super().get_context_data(**kwargs)
 
     def form_valid(self, form):
@@ -337,6 +338,7 @@ class SectionEditView(EditFormMixin, SectionFormView):
         except SectionConflict as conflict:
             return self.conflict(form, conflict.current)
         except NamesKeptOut as kept_out:
+            self.names_kept_out = kept_out.names  # the "save anyway" box is shown beside them
             form.add_error(
                 "body",
                 _(
