@@ -1,16 +1,19 @@
 """The error pages a person sees: the site's 400, 404, 403, 413 and 500, plain and without
 details."""
 
+import threading
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from tests.helpers import form_values, html_text, page_heading
 from tests.urls_with_error import FAILURE_DETAIL
 from workshops.models import ContributionEntry
+from workshops.views import errors
 
 
 def test_unknown_page_shows_site_404(client_for, world):
@@ -136,3 +139,27 @@ def test_unknown_host_shows_plain_400(client):
     assert response.status_code == 400
     assert page_heading(response) == "We couldn't read what was sent"
     assert "not-this-site.example" not in response.content.decode()
+
+
+def test_an_error_page_rendered_off_the_requests_thread_gives_its_connection_back(
+    flushable_log, make_world, rf
+):
+    # As Django 5.2 does under ASGI: the page is rendered on a thread that is not the request's,
+    # which reads the header's organisations on a connection of its own (so the data commits).
+    world = make_world()
+    request = rf.get("/somewhere/")
+    request.user = world.lead.user
+    request.session = {}
+    seen = {}
+
+    def render_elsewhere():
+        response = errors.page_not_found(request)
+        seen["status"] = response.status_code
+        seen["read_the_header"] = world.organisation.name in response.content.decode()
+        seen["left_open"] = connection.connection is not None
+
+    thread = threading.Thread(target=render_elsewhere)
+    thread.start()
+    thread.join(timeout=30)
+
+    assert seen == {"status": 404, "read_the_header": True, "left_open": False}
