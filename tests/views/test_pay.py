@@ -166,6 +166,8 @@ def test_pay_expenses_a_lead_claims_for_someone_and_others_may_not_look(
     theirs = url("pay_expenses", world, person=world.co_trainer.pk)
     page = lead.get(theirs).content.decode()
     assert f"Expenses of {world.co_trainer.user.full_name}" in page
+    assert f"What taking part cost {world.co_trainer.user.first_name}:" in page
+    assert 'aria-current="page"' not in page  # the tabs are the lead's own pages
 
     response = lead.post(
         theirs,
